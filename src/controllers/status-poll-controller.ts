@@ -1,0 +1,170 @@
+// The timing half of polling (SPEC §4): one request at a time, on the schedule of
+// poll-schedule.ts, never while the page is hidden, at once when the shopper comes back, and a
+// last check at expiry. Everything it starts — timers, listeners, the request — stops when the
+// host leaves the DOM; the poll itself resumes if the host comes back (moved in the DOM).
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nextPollDelay, parseRetryAfter } from '../lib/poll-schedule.js';
+import { getStatus } from '../lib/requests.js';
+import { interpretStatusResponse, type StatusOutcome, type StatusResult } from '../lib/status.js';
+
+export interface StatusPollOptions {
+  /** Called once with the first final status; polling has stopped by then. */
+  onResult(result: StatusResult): void;
+  /** Called when polling must end without a result (404, 401…); polling has stopped. */
+  onFatal(code: 'session-not-found' | 'unauthorized', message: string): void;
+  /** True while requests fail and are being retried. */
+  onReconnecting(reconnecting: boolean): void;
+  /** The base interval, read each time a request is scheduled. */
+  intervalMs(): number;
+}
+
+interface PollRun {
+  statusUrl: string;
+  /** Local time at which the session expires, corrected for clock skew. */
+  expiresAtMs?: number;
+  startedAtMs: number;
+  consecutiveFailures: number;
+  retryAfterMs?: number;
+  /** The request under way; cleared (and aborted) when it must no longer count. */
+  request?: AbortController;
+  timer?: ReturnType<typeof setTimeout>;
+  expiryTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** setTimeout fires at once for delays past 2^31 - 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+export class StatusPollController implements ReactiveController {
+  #run?: PollRun;
+  #connected = false;
+  #options: StatusPollOptions;
+  #wake = () => void this.#check();
+
+  constructor(host: ReactiveControllerHost, options: StatusPollOptions) {
+    this.#options = options;
+    host.addController(this);
+  }
+
+  get active(): boolean {
+    return this.#run !== undefined;
+  }
+
+  /** Starts polling `statusUrl` at once, replacing any earlier poll. */
+  start(statusUrl: string, expiresAtMs?: number): void {
+    this.stop();
+    this.#run = { statusUrl, expiresAtMs, startedAtMs: Date.now(), consecutiveFailures: 0 };
+    if (this.#connected) this.#resume();
+  }
+
+  stop(): void {
+    this.#suspend();
+    this.#run = undefined;
+  }
+
+  /** Checks at once unless a request is under way or the page is hidden. */
+  checkNow(): void {
+    void this.#check();
+  }
+
+  hostConnected(): void {
+    this.#connected = true;
+    if (this.#run) this.#resume();
+  }
+
+  hostDisconnected(): void {
+    this.#connected = false;
+    this.#suspend();
+  }
+
+  #wakeTargets(): Array<[EventTarget, string]> {
+    return [
+      [document, 'visibilitychange'],
+      [window, 'pageshow'],
+      [window, 'focus'],
+      [window, 'online'],
+    ];
+  }
+
+  #resume(): void {
+    const run = this.#run as PollRun;
+    for (const [target, type] of this.#wakeTargets()) target.addEventListener(type, this.#wake);
+    if (run.expiresAtMs !== undefined) {
+      const untilExpiry = Math.max(0, run.expiresAtMs - Date.now());
+      // The last check: the shopper may have paid in the final seconds.
+      run.expiryTimer = setTimeout(this.#wake, Math.min(untilExpiry, MAX_TIMER_DELAY_MS));
+    }
+    void this.#check();
+  }
+
+  #suspend(): void {
+    for (const [target, type] of this.#wakeTargets()) target.removeEventListener(type, this.#wake);
+    const run = this.#run;
+    if (!run) return;
+    clearTimeout(run.timer);
+    clearTimeout(run.expiryTimer);
+    run.request?.abort();
+    run.request = undefined;
+  }
+
+  #schedule(run: PollRun, delayMs: number): void {
+    clearTimeout(run.timer);
+    run.timer = setTimeout(this.#wake, Math.min(delayMs, MAX_TIMER_DELAY_MS));
+  }
+
+  async #check(): Promise<void> {
+    const run = this.#run;
+    if (!run || !this.#connected || run.request) return;
+    clearTimeout(run.timer);
+    // Hidden pages send nothing; visibilitychange brings us back.
+    if (document.visibilityState === 'hidden') return;
+
+    const request = new AbortController();
+    run.request = request;
+    let outcome: StatusOutcome;
+    let sentAtMs = Date.now();
+    try {
+      const response = await getStatus(run.statusUrl, request.signal);
+      sentAtMs = response.sentAtMs;
+      outcome = interpretStatusResponse(response.status, response.body);
+      run.retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), Date.now());
+    } catch (error) {
+      outcome = { kind: 'transient', reason: error instanceof Error ? error.message : 'network error' };
+      run.retryAfterMs = undefined;
+    }
+    // Stopped, replaced or suspended while waiting: this answer no longer counts.
+    if (this.#run !== run || run.request !== request) return;
+    run.request = undefined;
+    this.#handle(run, outcome, sentAtMs);
+  }
+
+  #handle(run: PollRun, outcome: StatusOutcome, sentAtMs: number): void {
+    const { onResult, onFatal, onReconnecting } = this.#options;
+    if (outcome.kind === 'fatal') {
+      this.stop();
+      onFatal(outcome.code, outcome.reason);
+      return;
+    }
+    if (outcome.kind === 'transient') {
+      run.consecutiveFailures++;
+      onReconnecting(true);
+    } else {
+      if (run.consecutiveFailures > 0) onReconnecting(false);
+      run.consecutiveFailures = 0;
+      const { result } = outcome;
+      const expiredUnpaid = result.status === 'pending' && run.expiresAtMs !== undefined && sentAtMs >= run.expiresAtMs;
+      if (result.status !== 'pending' || expiredUnpaid) {
+        this.stop();
+        onResult(expiredUnpaid ? { status: 'expired' } : result);
+        return;
+      }
+    }
+    const delay = nextPollDelay({
+      intervalMs: this.#options.intervalMs(),
+      elapsedMs: Date.now() - run.startedAtMs,
+      consecutiveFailures: run.consecutiveFailures,
+      retryAfterMs: run.retryAfterMs,
+      random: Math.random(),
+    });
+    this.#schedule(run, delay);
+  }
+}

@@ -1,0 +1,76 @@
+// The two network calls of SPEC §3 and §4. No DOM: `fetch` and `AbortSignal` only.
+import type { Environment } from './environment.js';
+import type { Locale } from './locale.js';
+
+/** A status request that takes longer than this is abandoned and counted as a transient failure. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface CreateSessionRequest {
+  environment: Environment;
+  locale: Locale;
+  context?: unknown;
+}
+
+/** Aborts when `signal` aborts or `timeoutMs` passes, whichever is first. */
+function withTimeout(signal: AbortSignal, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, timeoutMs);
+  signal.addEventListener('abort', abort, { once: true });
+  if (signal.aborted) abort();
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  /** `undefined` when the body was not JSON. */
+  body: unknown;
+  sentAtMs: number;
+  receivedAtMs: number;
+}
+
+async function fetchJson(url: string, init: RequestInit, signal: AbortSignal): Promise<JsonResponse> {
+  const timed = withTimeout(signal, REQUEST_TIMEOUT_MS);
+  const sentAtMs = Date.now();
+  try {
+    const response = await fetch(url, { ...init, signal: timed.signal, credentials: 'same-origin', redirect: 'error' });
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    return { status: response.status, headers: response.headers, body, sentAtMs, receivedAtMs: Date.now() };
+  } finally {
+    timed.done();
+  }
+}
+
+export function postCreateSession(
+  sessionUrl: string,
+  request: CreateSessionRequest,
+  idempotencyKey: string,
+  signal: AbortSignal,
+): Promise<JsonResponse> {
+  return fetchJson(
+    sessionUrl,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': idempotencyKey },
+      body: JSON.stringify(request),
+      cache: 'no-store',
+    },
+    signal,
+  );
+}
+
+export function getStatus(statusUrl: string, signal: AbortSignal): Promise<JsonResponse> {
+  return fetchJson(statusUrl, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' }, signal);
+}

@@ -1,0 +1,23 @@
+import { expect } from '@open-wc/testing';
+import { encodeQr, QUIET_ZONE } from '../../../src/lib/qr.js';
+import { decodeQrPath } from '../qr-decode.js';
+
+describe('QR encoding', () => {
+  it('encodes content into a path that decodes back to it', async () => {
+    const content = 'https://qr.alipay.com/bax03431ljhokirwl38f00a7';
+    const qr = await encodeQr(content);
+    expect(qr.size).to.be.at.least(21);
+    expect(qr.path).to.match(/^M\d/);
+    expect(await decodeQrPath(qr.path, qr.size + 2 * QUIET_ZONE)).to.equal(content);
+  });
+
+  it('rejects content too long for any QR version', async () => {
+    let error: unknown;
+    try {
+      await encodeQr('x'.repeat(5000));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(Error);
+  });
+});

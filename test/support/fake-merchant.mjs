@@ -1,0 +1,116 @@
+// A fake merchant backend for the browser tests, served by web-test-runner's own dev server:
+// real HTTP on 127.0.0.1, scripted by each test through /fake/scenarios/:id.
+//
+// A scenario's script is a list of replies per route, used in order (the last one repeats):
+//   { status?: 201, body?: any, raw?: string, headers?: {}, delayMs?: 0, hang?: false,
+//     session?: { ...fields merged into the default session } }
+// A create reply without `body` or `raw` returns a default valid session for the scenario.
+
+const scenarios = new Map();
+
+function scenario(id) {
+  let s = scenarios.get(id);
+  if (!s) {
+    s = { replies: { create: [], status: [] }, used: { create: 0, status: 0 }, requests: [] };
+    scenarios.set(id, s);
+  }
+  return s;
+}
+
+function nextReply(s, route) {
+  const list = s.replies[route];
+  if (list.length === 0) return {};
+  const reply = list[Math.min(s.used[route], list.length - 1)];
+  s.used[route]++;
+  return reply;
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+function defaultSession(id, requestBody, patch) {
+  return {
+    id: `cs_${id}`,
+    amount: { value: 12345, currency: 'HKD' },
+    statusUrl: `/api/${id}/status`,
+    qrCode: `https://qr.alipay.com/bax0${id}`,
+    redirectUrl: `https://wallet.example/pay/${id}`,
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    flow: requestBody?.environment?.flow,
+    status: 'pending',
+    merchantName: 'Test Shop',
+    reference: `ORDER-${id}`,
+    ...patch,
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function send(ctx, reply, defaultBody) {
+  if (reply.hang) {
+    // Never answers; the element must time out or abort on its own.
+    await new Promise((resolve) => ctx.req.once('close', resolve));
+    return;
+  }
+  if (reply.delayMs) await sleep(reply.delayMs);
+  ctx.status = reply.status ?? 200;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
+  if (reply.raw !== undefined) {
+    ctx.type = reply.contentType ?? 'text/plain';
+    ctx.body = reply.raw;
+  } else {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(reply.body !== undefined ? reply.body : defaultBody());
+  }
+}
+
+/** web-test-runner middleware (Koa). */
+export async function fakeMerchant(ctx, next) {
+  const path = ctx.path;
+  let match;
+  if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)$/)) && ctx.method === 'POST') {
+    const s = scenario(match[1]);
+    const script = await readBody(ctx.req);
+    for (const route of ['create', 'status']) {
+      if (script?.[route]) {
+        s.replies[route] = script[route];
+        s.used[route] = 0;
+      }
+    }
+    ctx.status = 204;
+    return;
+  }
+  if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)\/requests$/))) {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(scenario(match[1]).requests);
+    return;
+  }
+  if ((match = path.match(/^\/api\/([\w-]+)\/(sessions|status)$/))) {
+    const s = scenario(match[1]);
+    const route = match[2] === 'sessions' ? 'create' : 'status';
+    const body = ctx.method === 'POST' ? await readBody(ctx.req) : undefined;
+    s.requests.push({
+      route,
+      method: ctx.method,
+      headers: {
+        'idempotency-key': ctx.get('Idempotency-Key') || undefined,
+        'content-type': ctx.get('Content-Type') || undefined,
+        accept: ctx.get('Accept') || undefined,
+      },
+      body,
+      at: Date.now(),
+    });
+    const reply = nextReply(s, route);
+    await send(ctx, reply, () => (route === 'create' ? defaultSession(match[1], body, reply.session) : { status: 'pending' }));
+    return;
+  }
+  return next();
+}
