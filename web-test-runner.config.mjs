@@ -22,6 +22,15 @@ export default {
   ],
   browsers: [
     chromeLauncher({
+      // Files run side by side in tabs, and a background tab is `hidden`: it gets no animation
+      // frames and, by the contract, must not poll. Focus emulation keeps every tab visible.
+      createBrowserContext: ({ browser }) => browser.createBrowserContext(),
+      async createPage({ context }) {
+        const page = await context.newPage();
+        const cdp = await page.createCDPSession();
+        await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+        return page;
+      },
       launchOptions: {
         executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
         headless: true,
@@ -33,6 +42,9 @@ export default {
           '--disable-component-update',
           '--disable-sync',
           '--no-first-run',
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
         ],
       },
     }),

@@ -99,6 +99,11 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 export class AlipayHKCheckout extends LitElement {
   static override styles = styles;
 
+  static {
+    // Starting the flow when `session` or `session-url` is set is the update's purpose, not a slip.
+    this.disableWarning?.('change-in-update');
+  }
+
   /** Merchant endpoint that creates a session (SPEC §3). */
   @property({ attribute: 'session-url' }) sessionUrl?: string;
   /** A session the page already has; setting it starts (or restarts) the flow with it. */

@@ -1,6 +1,8 @@
 // A web-test-runner command that makes the test page look like another device (user agent,
 // Client Hints, touch points) through the Chrome DevTools Protocol, so that environment
 // detection is tested in a real browser reading a real navigator.
+const cdpSessions = new WeakMap();
+
 export function deviceEmulationPlugin() {
   return {
     name: 'device-emulation',
@@ -15,7 +17,13 @@ export function deviceEmulationPlugin() {
           ? { brands: [], platform: '', platformVersion: '', architecture: '', model: '', mobile }
           : undefined,
       });
-      await page.setViewport({ width: 800, height: 600, hasTouch: maxTouchPoints > 0 });
+      // Straight to CDP: puppeteer's setViewport({ hasTouch }) reloads the page, ending the test.
+      let client = cdpSessions.get(page);
+      if (!client) {
+        client = await page.createCDPSession();
+        cdpSessions.set(page, client);
+      }
+      await client.send('Emulation.setTouchEmulationEnabled', { enabled: maxTouchPoints > 0, maxTouchPoints: Math.max(1, maxTouchPoints) });
       return true;
     },
   };

@@ -2,7 +2,7 @@
 // real HTTP on 127.0.0.1, scripted by each test through /fake/scenarios/:id.
 //
 // A scenario's script is a list of replies per route, used in order (the last one repeats):
-//   { status?: 201, body?: any, raw?: string, headers?: {}, delayMs?: 0, hang?: false,
+//   { status?: 201, body?: any, raw?: string, headers?: {}, delayMs?: 0, hang?: false, destroy?: false,
 //     session?: { ...fields merged into the default session } }
 // A create reply without `body` or `raw` returns a default valid session for the scenario.
 
@@ -61,6 +61,12 @@ async function send(ctx, reply, defaultBody) {
     return;
   }
   if (reply.delayMs) await sleep(reply.delayMs);
+  if (reply.destroy) {
+    // The connection drops without an answer: a network error in the browser.
+    ctx.respond = false;
+    ctx.req.socket.destroy();
+    return;
+  }
   ctx.status = reply.status ?? 200;
   for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
   if (reply.raw !== undefined) {

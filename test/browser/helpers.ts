@@ -1,0 +1,135 @@
+// Shared set-up for the element tests: a scripted scenario on the fake merchant backend
+// (test/support/fake-merchant.mjs), a mounted element, and a recorder of its events.
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import type { AlipayHKCheckout } from '../../src/alipayhk-checkout.js';
+import type { AlipayHKEventName } from '../../src/events.js';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  hang?: boolean;
+  destroy?: boolean;
+  session?: Record<string, unknown>;
+}
+
+export interface RecordedRequest {
+  route: 'create' | 'status';
+  method: string;
+  headers: { 'idempotency-key'?: string; 'content-type'?: string; accept?: string };
+  body: any;
+  at: number;
+}
+
+export interface Scenario {
+  id: string;
+  sessionUrl: string;
+  statusUrl: string;
+  /** Replaces the replies of the given routes. */
+  script(replies: { create?: Reply[]; status?: Reply[] }): Promise<void>;
+  requests(route?: 'create' | 'status'): Promise<RecordedRequest[]>;
+}
+
+export async function scenario(replies: { create?: Reply[]; status?: Reply[] } = {}): Promise<Scenario> {
+  const id = `t${Math.random().toString(36).slice(2, 12)}`;
+  const s: Scenario = {
+    id,
+    sessionUrl: `/api/${id}/sessions`,
+    statusUrl: `/api/${id}/status`,
+    async script(next) {
+      const response = await fetch(`/fake/scenarios/${id}`, { method: 'POST', body: JSON.stringify(next) });
+      if (!response.ok) throw new Error(`scripting the fake backend failed: ${response.status}`);
+    },
+    async requests(route) {
+      const all = (await (await fetch(`/fake/scenarios/${id}/requests`)).json()) as RecordedRequest[];
+      return route ? all.filter((r) => r.route === route) : all;
+    },
+  };
+  await s.script(replies);
+  return s;
+}
+
+export interface Recorder {
+  events: CustomEvent[];
+  of(type: AlipayHKEventName): CustomEvent[];
+  types(): string[];
+}
+
+const ALL_EVENTS: AlipayHKEventName[] = [
+  'alipayhk-ready', 'alipayhk-status', 'alipayhk-redirect', 'alipayhk-success',
+  'alipayhk-failure', 'alipayhk-expired', 'alipayhk-cancel', 'alipayhk-error',
+];
+export const TERMINAL_EVENTS: AlipayHKEventName[] = ['alipayhk-success', 'alipayhk-failure', 'alipayhk-expired', 'alipayhk-cancel'];
+
+/** Records every alipayhk-* event reaching `target` (events bubble out of the element). */
+export function record(target: EventTarget): Recorder {
+  const events: CustomEvent[] = [];
+  for (const type of ALL_EVENTS) target.addEventListener(type, (e) => events.push(e as CustomEvent));
+  return {
+    events,
+    of: (type) => events.filter((e) => e.type === type),
+    types: () => events.map((e) => e.type),
+  };
+}
+
+export interface Mounted {
+  el: AlipayHKCheckout;
+  container: HTMLElement;
+  events: Recorder;
+}
+
+/** Creates the element with `props`, starts recording on its container (redirects prevented), then connects it. */
+export async function mount(props: Partial<AlipayHKCheckout> & Record<string, unknown>, attributes: Record<string, string> = {}): Promise<Mounted> {
+  const container = await fixture<HTMLDivElement>(html`<div></div>`);
+  const events = record(container);
+  // This page is the test runner: it must never navigate away to a wallet.
+  container.addEventListener('alipayhk-redirect', (e) => e.preventDefault());
+  const el = document.createElement('alipayhk-checkout');
+  el.pollInterval = 20;
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  Object.assign(el, props);
+  container.append(el);
+  await el.updateComplete;
+  return { el, container, events };
+}
+
+export async function until(predicate: () => boolean | Promise<boolean>, message: string, timeout = 4000): Promise<void> {
+  let last = false;
+  await waitUntil(async () => (last = await predicate()), message, { timeout, interval: 10 });
+  if (!last) throw new Error(message);
+}
+
+export function waitForEvent(events: Recorder, type: AlipayHKEventName, count = 1, timeout = 4000): Promise<void> {
+  return until(() => events.of(type).length >= count, `waiting for ${count} ${type}`, timeout);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function shadow(el: HTMLElement): ShadowRoot {
+  return el.shadowRoot!;
+}
+
+/** The visible text of the element's shadow root, whitespace collapsed. */
+export function text(el: HTMLElement): string {
+  return (shadow(el).textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Makes the page report `hidden` / `visible` and tells listeners, as switching tabs does. */
+export function setVisibility(state: 'hidden' | 'visible'): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+export function restoreVisibility(): void {
+  delete (document as unknown as Record<string, unknown>).visibilityState;
+  delete (document as unknown as Record<string, unknown>).hidden;
+}
+
+export function clearResumeStorage(): void {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('alipayhk-checkout:')) sessionStorage.removeItem(key);
+}
