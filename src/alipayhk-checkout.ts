@@ -10,7 +10,7 @@ import { matchLocale, type Locale } from './lib/locale.js';
 import { formatMoney } from './lib/money.js';
 import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
-import { encodeQr, QUIET_ZONE, type QrMatrix } from './lib/qr.js';
+import { encodeQr, loadQrEncoder, QUIET_ZONE, type QrMatrix } from './lib/qr.js';
 import { postCreateSession, type JsonResponse } from './lib/requests.js';
 import { clearResume, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
 import { parseSession, type CheckoutSession } from './lib/session.js';
@@ -255,6 +255,8 @@ export class AlipayHKCheckout extends LitElement {
     this.#show('creating', CheckoutStatus.creating);
     saveResume(this.#storage, { sessionUrl, idempotencyKey, environment });
 
+    // Fetch the encoder alongside the session when a QR is likely; phones never load it.
+    if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void loadQrEncoder().catch(() => undefined);
     const body = { environment, locale: this.#locale(), context: this.context };
     let response: JsonResponse | undefined;
     for (let failures = 0; ; failures++) {
@@ -264,7 +266,9 @@ export class AlipayHKCheckout extends LitElement {
         response = undefined; // network failure, or aborted (checked below)
       }
       if (this.#create !== attempt) return; // cancelled, replaced or disconnected
-      const transient = response === undefined || isTransientHttpStatus(response.status);
+      // A 2xx whose body was cut off is as good as no answer: ask again under the same key.
+      const unreadable = response !== undefined && response.status < 300 && response.body === undefined;
+      const transient = response === undefined || unreadable || isTransientHttpStatus(response.status);
       if (!transient || failures >= CREATE_RETRIES) break;
       const delay = nextPollDelay({ intervalMs: this.pollInterval, elapsedMs: 0, consecutiveFailures: failures + 1, random: Math.random() });
       try {
@@ -274,7 +278,7 @@ export class AlipayHKCheckout extends LitElement {
       }
     }
     this.#create = undefined;
-    if (response === undefined || (response.status !== 200 && response.status !== 201)) {
+    if (response === undefined || (response.status !== 200 && response.status !== 201) || response.body === undefined) {
       this.#forget(sessionUrl);
       const serverMessage = (response?.body as { message?: unknown } | undefined)?.message;
       const reason = response ? `HTTP ${response.status}` : 'network error';

@@ -12,11 +12,22 @@ export interface QrMatrix {
 
 export const QUIET_ZONE = 4;
 
+let encoder: Promise<typeof import('qrcode')> | undefined;
+
+/** Starts loading the encoder, so that it is ready when the session arrives. */
+export function loadQrEncoder(): Promise<typeof import('qrcode')> {
+  encoder ??= import('qrcode').then((qrcode: typeof import('qrcode') & { default?: typeof import('qrcode') }) => {
+    // qrcode is CommonJS: bundlers expose it as named exports, some dev servers only as `default`.
+    return qrcode.default ?? qrcode;
+  });
+  // A chunk that failed to load (the network blipped) is tried again next time.
+  encoder.catch(() => (encoder = undefined));
+  return encoder;
+}
+
 /** Encodes `content` (error correction M, as AlipayHK codes use) into SVG path data. */
 export async function encodeQr(content: string): Promise<QrMatrix> {
-  const qrcode: typeof import('qrcode') & { default?: typeof import('qrcode') } = await import('qrcode');
-  // qrcode is CommonJS: bundlers expose it as named exports, some dev servers only as `default`.
-  const { create } = qrcode.default ?? qrcode;
+  const { create } = await loadQrEncoder();
   const { modules } = create(content, { errorCorrectionLevel: 'M' });
   const { size, data } = modules;
   let path = '';

@@ -23,6 +23,7 @@ export interface RecordedRequest {
   headers: { 'idempotency-key'?: string; 'content-type'?: string; accept?: string };
   body: any;
   at: number;
+  abandoned: boolean;
 }
 
 export interface Scenario {

@@ -62,9 +62,11 @@ async function send(ctx, reply, defaultBody) {
   }
   if (reply.delayMs) await sleep(reply.delayMs);
   if (reply.destroy) {
-    // The connection drops without an answer: a network error in the browser.
+    // The connection drops halfway through the answer: a network error in the browser. (Dropping
+    // it before any byte would make Chromium resend the request on a fresh connection by itself.)
     ctx.respond = false;
-    ctx.req.socket.destroy();
+    const socket = ctx.req.socket;
+    socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sta', () => socket.destroy());
     return;
   }
   ctx.status = reply.status ?? 200;
@@ -103,7 +105,7 @@ export async function fakeMerchant(ctx, next) {
     const s = scenario(match[1]);
     const route = match[2] === 'sessions' ? 'create' : 'status';
     const body = ctx.method === 'POST' ? await readBody(ctx.req) : undefined;
-    s.requests.push({
+    const request = {
       route,
       method: ctx.method,
       headers: {
@@ -113,8 +115,12 @@ export async function fakeMerchant(ctx, next) {
       },
       body,
       at: Date.now(),
-    });
+      /** Set when the browser gave up on a request that was never answered. */
+      abandoned: false,
+    };
+    s.requests.push(request);
     const reply = nextReply(s, route);
+    if (reply.hang) ctx.req.once('close', () => (request.abandoned = true));
     await send(ctx, reply, () => (route === 'create' ? defaultSession(match[1], body, reply.session) : { status: 'pending' }));
     return;
   }
