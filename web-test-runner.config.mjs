@@ -4,6 +4,7 @@ import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { fakeMerchant } from './test/support/fake-merchant.mjs';
 import { deviceEmulationPlugin } from './test/support/device-emulation.mjs';
+import { chromePath } from './scripts/chrome-path.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
@@ -32,7 +33,7 @@ export default {
         return page;
       },
       launchOptions: {
-        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        executablePath: chromePath(),
         headless: true,
         args: [
           '--no-sandbox',

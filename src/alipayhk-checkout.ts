@@ -310,7 +310,9 @@ export class AlipayHKCheckout extends LitElement {
       return;
     }
     const environment = record?.environment ?? this.environment;
-    const presentation = choosePresentation(session, environment, this.flow, this.autoRedirect);
+    // A shopper already sent to the wallet is in the redirect flow, whatever this page would pick.
+    const preference = record?.redirected ? 'redirect' : this.flow;
+    const presentation = choosePresentation(session, environment, preference, this.autoRedirect);
     if (sessionUrl) {
       record = { sessionUrl, environment, idempotencyKey: record?.idempotencyKey ?? newIdempotencyKey(), ...record, session };
       saveResume(this.#storage, record);

@@ -27,6 +27,8 @@ interface PollRun {
   retryAfterMs?: number;
   /** The request under way; cleared (and aborted) when it must no longer count. */
   request?: AbortController;
+  /** A check was asked for (expiry, the shopper coming back) while a request was under way. */
+  checkWhenAnswered?: boolean;
   timer?: ReturnType<typeof setTimeout>;
   expiryTimer?: ReturnType<typeof setTimeout>;
 }
@@ -113,13 +115,20 @@ export class StatusPollController implements ReactiveController {
 
   async #check(): Promise<void> {
     const run = this.#run;
-    if (!run || !this.#connected || run.request) return;
+    if (!run || !this.#connected) return;
+    if (run.request) {
+      // One request at a time, but the answer under way may predate what woke us (the expiry,
+      // say): ask again as soon as it lands.
+      run.checkWhenAnswered = true;
+      return;
+    }
     clearTimeout(run.timer);
     // Hidden pages send nothing; visibilitychange brings us back.
     if (document.visibilityState === 'hidden') return;
 
     const request = new AbortController();
     run.request = request;
+    run.checkWhenAnswered = false;
     let outcome: StatusOutcome;
     let sentAtMs = Date.now();
     try {
@@ -157,6 +166,10 @@ export class StatusPollController implements ReactiveController {
         onResult(expiredUnpaid ? { status: 'expired' } : result);
         return;
       }
+    }
+    if (run.checkWhenAnswered && outcome.kind === 'result') {
+      this.#schedule(run, 0);
+      return;
     }
     const delay = nextPollDelay({
       intervalMs: this.#options.intervalMs(),

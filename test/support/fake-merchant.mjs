@@ -3,7 +3,7 @@
 //
 // A scenario's script is a list of replies per route, used in order (the last one repeats):
 //   { status?: 201, body?: any, raw?: string, headers?: {}, delayMs?: 0, hang?: false, destroy?: false,
-//     session?: { ...fields merged into the default session } }
+//     session?: { ...fields merged into the default session; expiresInMs sets expiresAt from now } }
 // A create reply without `body` or `raw` returns a default valid session for the scenario.
 
 const scenarios = new Map();
@@ -37,7 +37,7 @@ async function readBody(req) {
 }
 
 function defaultSession(id, requestBody, patch) {
-  return {
+  const session = {
     id: `cs_${id}`,
     amount: { value: 12345, currency: 'HKD' },
     statusUrl: `/api/${id}/status`,
@@ -50,6 +50,12 @@ function defaultSession(id, requestBody, patch) {
     reference: `ORDER-${id}`,
     ...patch,
   };
+  // Relative to the moment the session is made, so that a slow test machine does not eat into it.
+  if (typeof patch?.expiresInMs === 'number') {
+    session.expiresAt = new Date(Date.now() + patch.expiresInMs).toISOString();
+    delete session.expiresInMs;
+  }
+  return session;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,17 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { clearResumeStorage, mount, scenario, shadow, text, waitForEvent } from '../helpers.js';
 
-const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
-
 describe('SPEC §4 expiry with a last check', () => {
   afterEach(clearResumeStorage);
 
   it('still pending at expiresAt → alipayhk-expired once, after a last check sent at or after expiry', async () => {
-    const expiresAt = inMs(400);
-    const s = await scenario({ create: [{ status: 201, session: { expiresAt } }] });
+    const s = await scenario({ create: [{ status: 201, session: { expiresInMs: 500 } }] });
     const { el, events } = await mount({ sessionUrl: s.sessionUrl }, { 'poll-interval': '10000' });
     await waitForEvent(events, 'alipayhk-expired');
     expect(events.of('alipayhk-expired')[0].detail).to.deep.equal({ sessionId: `cs_${s.id}` });
+    const expiresAt = events.of('alipayhk-ready')[0].detail.session.expiresAt!;
     const polls = await s.requests('status');
     expect(polls, 'the first poll and the last check').to.have.length(2);
     expect(polls[1].at).to.be.at.least(Date.parse(expiresAt) - 5);
@@ -31,9 +29,22 @@ describe('SPEC §4 expiry with a last check', () => {
     expect(events.of('alipayhk-expired')).to.have.length(1);
   });
 
+  it('expiry during a slow status request still makes the last check as soon as it lands', async () => {
+    const s = await scenario({
+      create: [{ status: 201, session: { expiresInMs: 300 } }],
+      status: [{ body: { status: 'pending' }, delayMs: 1000 }, { body: { status: 'pending' } }],
+    });
+    const { events } = await mount({ sessionUrl: s.sessionUrl }, { 'poll-interval': '60000' });
+    await waitForEvent(events, 'alipayhk-expired');
+    const expiresAt = events.of('alipayhk-ready')[0].detail.session.expiresAt!;
+    const polls = await s.requests('status');
+    expect(polls).to.have.length(2);
+    expect(polls[1].at).to.be.at.least(Date.parse(expiresAt) - 5);
+  });
+
   it('paid in the last seconds: the last check finds success, not expiry', async () => {
     const s = await scenario({
-      create: [{ status: 201, session: { expiresAt: inMs(300) } }],
+      create: [{ status: 201, session: { expiresInMs: 1000 } }],
       status: [{ body: { status: 'pending' } }, { body: { status: 'succeeded' } }],
     });
     const { events } = await mount({ sessionUrl: s.sessionUrl }, { 'poll-interval': '10000' });

@@ -1,0 +1,42 @@
+// Gzip sizes of what a shopper's browser downloads from the script-tag build: a phone gets the
+// module and the chunks it imports statically; a desktop also fetches the QR encoder chunk.
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+
+/** Follows static `import … from "./x.js"` edges from `entry`; returns every file reached. */
+function staticClosure(entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(dist, file), 'utf8');
+    for (const [, spec] of code.matchAll(/(?:^|[;}\s])import\s*(?:[^'"`()]*?from\s*)?["'`](\.\/[^"'`]+)["'`]/g)) {
+      visit(join(file, '..', spec).replace(/^\.\//, ''));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+const gzip = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0);
+
+const phone = staticClosure('alipayhk-checkout.js');
+const qrChunks = readdirSync(join(dist, 'chunks')).filter((f) => f.endsWith('.js') && !phone.includes(`chunks/${f}`)).map((f) => `chunks/${f}`);
+const desktop = [...phone, ...qrChunks];
+
+export const sizes = {
+  phone: { files: phone, gzipBytes: gzip(phone) },
+  desktop: { files: desktop, gzipBytes: gzip(desktop) },
+  iife: { files: ['alipayhk-checkout.iife.js'], gzipBytes: gzip(['alipayhk-checkout.iife.js']) },
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log('| download | files | gzip bytes |');
+  console.log('| --- | --- | ---: |');
+  for (const [name, { files, gzipBytes }] of Object.entries(sizes)) {
+    console.log(`| ${name} | ${files.join(', ')} | ${gzipBytes} |`);
+  }
+}
