@@ -37,6 +37,8 @@ interface CreateAttempt {
   abort: AbortController;
 }
 
+const DEFAULT_POLL_INTERVAL_MS = 2000;
+
 /** Transient create failures retried with the same idempotency key before giving up. */
 const CREATE_RETRIES = 2;
 
@@ -113,7 +115,7 @@ export class AlipayHKCheckout extends LitElement {
   @property() flow: FlowPreference = 'auto';
   @property() locale?: Locale;
   /** Base status-poll interval in ms while the page is visible. */
-  @property({ attribute: 'poll-interval', type: Number }) pollInterval = 2000;
+  @property({ attribute: 'poll-interval', type: Number }) pollInterval = DEFAULT_POLL_INTERVAL_MS;
   /** Redirect flow: navigate at once instead of showing the "Pay with AlipayHK" button. */
   @property({ attribute: 'auto-redirect', type: Boolean }) autoRedirect = false;
 
@@ -136,7 +138,7 @@ export class AlipayHKCheckout extends LitElement {
     onResult: (result) => this.#finish(result),
     onFatal: (code, reason) => this.#fail(code, `Status request failed: ${reason}`, true),
     onReconnecting: (reconnecting) => (this._reconnecting = reconnecting),
-    intervalMs: () => (Number.isFinite(this.pollInterval) && this.pollInterval > 0 ? this.pollInterval : 2000),
+    intervalMs: () => this.#intervalMs(),
   });
   #countdown = new CountdownController(this);
 
@@ -230,6 +232,10 @@ export class AlipayHKCheckout extends LitElement {
     await this.#createSession(sessionUrl, newIdempotencyKey(), this.environment);
   }
 
+  #intervalMs(): number {
+    return Number.isFinite(this.pollInterval) && this.pollInterval > 0 ? this.pollInterval : DEFAULT_POLL_INTERVAL_MS;
+  }
+
   #resolvedSessionUrl(): string | undefined {
     if (!this.sessionUrl) return undefined;
     try {
@@ -243,12 +249,18 @@ export class AlipayHKCheckout extends LitElement {
     if (sessionUrl) clearResume(this.#storage, sessionUrl);
   }
 
-  async #createSession(sessionUrl: string, idempotencyKey: string, environment: Environment): Promise<void> {
+  /** Drops the session or create request in progress, silently: what replaces it will speak. */
+  #reset(): void {
     this.#create?.abort.abort();
+    this.#create = undefined;
     this.#poll.stop();
     this.#countdown.stop();
     this.#run = undefined;
     this._qr = undefined;
+  }
+
+  async #createSession(sessionUrl: string, idempotencyKey: string, environment: Environment): Promise<void> {
+    this.#reset();
     this.#environment = environment;
     const attempt: CreateAttempt = { sessionUrl, idempotencyKey, environment, abort: new AbortController() };
     this.#create = attempt;
@@ -270,7 +282,7 @@ export class AlipayHKCheckout extends LitElement {
       const unreadable = response !== undefined && response.status < 300 && response.body === undefined;
       const transient = response === undefined || unreadable || isTransientHttpStatus(response.status);
       if (!transient || failures >= CREATE_RETRIES) break;
-      const delay = nextPollDelay({ intervalMs: this.pollInterval, elapsedMs: 0, consecutiveFailures: failures + 1, random: Math.random() });
+      const delay = nextPollDelay({ intervalMs: this.#intervalMs(), elapsedMs: 0, consecutiveFailures: failures + 1, random: Math.random() });
       try {
         await abortableDelay(delay, attempt.abort.signal);
       } catch {
@@ -295,12 +307,7 @@ export class AlipayHKCheckout extends LitElement {
 
   /** Validates and shows a session; `record` is kept for resuming when there is a `sessionUrl`. */
   #useSession(json: unknown, sessionUrl: string | undefined, record?: ResumeRecord): void {
-    this.#create?.abort.abort();
-    this.#create = undefined;
-    this.#poll.stop();
-    this.#countdown.stop();
-    this.#run = undefined;
-    this._qr = undefined;
+    this.#reset();
     let session: CheckoutSession;
     try {
       session = parseSession(json, document.baseURI);
@@ -339,9 +346,7 @@ export class AlipayHKCheckout extends LitElement {
           if (this.#run === run) this._qr = qr;
         },
         (error: Error) => {
-          if (this.#run !== run) return;
-          this.#poll.stop();
-          this.#fail('invalid-session', `Invalid session: qrCode cannot be encoded (${error.message})`, true);
+          if (this.#run === run) this.#fail('invalid-session', `Invalid session: qrCode cannot be encoded (${error.message})`, true);
         },
       );
     } else if (presentation.automatic && !record?.redirected) {
@@ -364,48 +369,50 @@ export class AlipayHKCheckout extends LitElement {
 
   #finish(result: StatusResult): void {
     const run = this.#run;
-    if (!run || run.settled) return;
+    if (!run || run.settled || result.status === 'pending') return;
     run.settled = true;
-    this.#poll.stop();
-    if (this.#settledSessionIds.has(run.session.id)) return;
-    this.#settledSessionIds.add(run.session.id);
-    this.#countdown.stop();
-    this._reconnecting = false;
+    this.#stopWaiting();
     this.#forget(run.record?.sessionUrl);
     const sessionId = run.session.id;
+    // Shown again after its outcome (the page set the same session twice): show it, say it once.
+    const announce = !this.#settledSessionIds.has(sessionId);
+    this.#settledSessionIds.add(sessionId);
+    const emit = <K extends AlipayHKEventName>(name: K, detail: AlipayHKEventDetails[K]) => announce && this.#emit(name, detail);
     switch (result.status) {
       case 'succeeded':
         this.#show('succeeded', CheckoutStatus.succeeded);
-        this.#emit('alipayhk-success', { sessionId, result });
+        emit('alipayhk-success', { sessionId, result });
         break;
       case 'failed': {
         const message = result.failureMessage ?? this.#messages().failed;
         this._detail = message;
         this.#show('failed', CheckoutStatus.failed);
-        this.#emit('alipayhk-failure', { sessionId, code: result.failureCode ?? 'failed', message });
+        emit('alipayhk-failure', { sessionId, code: result.failureCode ?? 'failed', message });
         break;
       }
       case 'expired':
         this.#show('expired', CheckoutStatus.expired);
-        this.#emit('alipayhk-expired', { sessionId });
+        emit('alipayhk-expired', { sessionId });
         break;
       case 'cancelled':
         this.#show('cancelled', CheckoutStatus.cancelled);
-        this.#emit('alipayhk-cancel', { sessionId });
-        break;
-      case 'pending':
+        emit('alipayhk-cancel', { sessionId });
         break;
     }
   }
 
   #fail(code: ErrorCode, message: string, fatal: boolean): void {
     if (this.#run) this.#run.settled = true;
-    this.#poll.stop();
-    this.#countdown.stop();
-    this._reconnecting = false;
+    this.#stopWaiting();
     this._detail = message;
     this.#show('error', CheckoutStatus.error);
     this.#emit('alipayhk-error', { code, message, fatal });
+  }
+
+  #stopWaiting(): void {
+    this.#poll.stop();
+    this.#countdown.stop();
+    this._reconnecting = false;
   }
 
   #show(view: View, status: CheckoutStatus): void {
@@ -423,7 +430,7 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   #locale(): Locale {
-    if (this.locale && this.locale in messages) return this.locale;
+    if (this.locale && Object.hasOwn(messages, this.locale)) return this.locale;
     const lang = this.closest('[lang]')?.getAttribute('lang');
     return matchLocale([lang, ...(globalThis.navigator?.languages ?? [])]);
   }

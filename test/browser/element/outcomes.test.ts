@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { clearResumeStorage, mount, scenario, sleep, TERMINAL_EVENTS, text, waitForEvent, type Recorder } from '../helpers.js';
+import { clearResumeStorage, mount, scenario, sleep, TERMINAL_EVENTS, text, until, waitForEvent, type Recorder } from '../helpers.js';
 
 function terminalEvents(events: Recorder) {
   return events.events.filter((e) => (TERMINAL_EVENTS as string[]).includes(e.type));
@@ -97,8 +97,20 @@ describe('SPEC §6 outcomes: exactly one terminal event per session', () => {
     await waitForEvent(events, 'alipayhk-success');
     el.session = events.of('alipayhk-ready')[0].detail.session;
     await waitForEvent(events, 'alipayhk-ready', 2);
+    await until(() => el.status === 'succeeded', 'shown as paid again');
     await sleep(150);
     expect(terminalEvents(events)).to.have.length(1);
+  });
+
+  it('an answer for a session replaced mid-flight is dropped', async () => {
+    const s = await scenario({ status: [{ body: { status: 'pending' } }, { body: { status: 'succeeded' }, delayMs: 300 }] });
+    const { el, events } = await mount({ sessionUrl: s.sessionUrl });
+    await until(async () => (await s.requests('status')).length === 2, 'the slow answer is under way');
+    const other = await scenario({ status: [{ body: { status: 'failed', failureCode: 'declined' } }] });
+    el.session = { id: 'cs_replacement', amount: { value: 100, currency: 'HKD' }, statusUrl: other.statusUrl, qrCode: 'https://qr.alipay.com/r' } as never;
+    await waitForEvent(events, 'alipayhk-failure');
+    await sleep(400);
+    expect(terminalEvents(events).map((e) => [e.type, e.detail.sessionId])).to.deep.equal([['alipayhk-failure', 'cs_replacement']]);
   });
 
   it('a cancelled status from the server ends with alipayhk-cancel', async () => {

@@ -84,6 +84,13 @@ describe('SPEC §2 locale', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('an unsupported locale attribute falls back instead of breaking', async () => {
+    const s = await scenario();
+    const { el, events } = await mount({ sessionUrl: s.sessionUrl }, { locale: 'toString' });
+    await waitForEvent(events, 'alipayhk-ready');
+    expect(text(el)).to.contain('Scan with the AlipayHK app');
+  });
+
   it('follows the closest lang attribute', async () => {
     const s = await scenario();
     const { el, container, events } = await mount({});
