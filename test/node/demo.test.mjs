@@ -81,6 +81,8 @@ for (const [name, path, text] of [
       // The shopper switches back to the shop's tab: it is visible again and checks at once.
       await page.bringToFront();
       await waitFor(page, logHas('alipayhk-success'));
+      const log = await page.$eval('#log', (el) => el.textContent);
+      assert.ok(log.includes('alipayhk-ready'), 'the page saw every event, from the first');
       assert.deepEqual(errors, []);
       await page.close();
     });
