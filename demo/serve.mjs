@@ -1,47 +1,20 @@
-// `npm start`: the demo on http://127.0.0.1:5173 with the scripted backend.
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
-import { scriptedBackend } from './scripted-backend.mjs';
+// `npm start`: the demo shop on http://127.0.0.1:5173 and the sandbox provider beside it.
+import { startDemo } from './server.mjs';
 
-const HOST = '127.0.0.1';
-const PORT = Number(process.env.PORT ?? 5173);
-const origin = `http://${HOST}:${PORT}`;
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-const server = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'warn',
-  server: { host: HOST, port: PORT, strictPort: true },
-  // The demo imports the package by its name, as a merchant's app does.
-  resolve: { alias: { 'alipayhk-checkout': `${root}src/index.ts` } },
-  plugins: [
-    {
-      name: 'demo-backend',
-      configureServer(vite) {
-        vite.middlewares.use((req, res, next) => {
-          if (req.url === '/' || req.url === '/index.html') {
-            res.statusCode = 302;
-            res.setHeader('Location', '/demo/');
-            return res.end();
-          }
-          next();
-        });
-        vite.middlewares.use(scriptedBackend({ origin }));
-      },
-    },
-  ],
-});
-await server.listen();
+const demo = await startDemo({ port: Number(process.env.PORT ?? 5173), sandboxPort: Number(process.env.SANDBOX_PORT ?? 5174) });
 console.log(`alipayhk-checkout demo
-  npm import:   ${origin}/demo/
-  script tag:   ${origin}/demo/script-tag.html
-  merchant API: ${origin}/api/alipayhk/sessions
+  shop (npm import):  ${demo.origin}/demo/
+  shop (script tag):  ${demo.origin}/demo/script-tag.html
+  merchant backend:   ${demo.origin}${demo.basePath}
+  sandbox provider:   ${demo.sandbox.url} (checkout-com; its wallet pages are where you pay)
 Press Ctrl-C to stop.`);
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    await server.close();
-    process.exit(0);
-  });
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await demo.close();
+  process.exit(0);
 }
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

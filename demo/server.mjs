@@ -1,0 +1,45 @@
+// The demo shop as a server: pages and widget through Vite, the merchant backend, and the
+// sandbox provider beside it. `npm start` and the end-to-end tests both start it from here.
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { startDemoMerchant } from './merchant.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort = 0, paymentLifetimeMs, logger = console } = {}) {
+  const origin = `http://${host}:${port}`;
+  const { handler, sandbox, basePath } = await startDemoMerchant({ origin, sandboxPort, paymentLifetimeMs, logger });
+  const vite = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    server: { host, port, strictPort: true, hmr: false },
+    // The demo imports the package by its name, as a merchant's app does.
+    resolve: { alias: { 'alipayhk-checkout': `${root}src/index.ts` } },
+    plugins: [
+      {
+        name: 'demo-merchant',
+        configureServer(server) {
+          server.middlewares.use((req, res, next) => {
+            if (req.url === '/' || req.url === '/index.html') {
+              res.writeHead(302, { Location: '/demo/' });
+              return res.end();
+            }
+            next();
+          });
+          // The merchant backend, mounted like any node:http / Connect / Express handler.
+          server.middlewares.use(handler);
+        },
+      },
+    ],
+  });
+  await vite.listen();
+  return {
+    origin,
+    basePath,
+    sandbox,
+    async close() {
+      await Promise.all([vite.close(), sandbox.close()]);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Checkout.com's AlipayHK integration (seed 002_48cd39e0599d3d28.txt): POST /payments with
+// source.type "alipay_hk" and processing.terminal_type / os_type, redirect to
+// _links.redirect.href, GET /payments/{id} for the status, Cko-Signature on webhooks.
+import type { Environment, PaymentStatus } from '../types.js';
+import { callJson, checkAlipayHkLimits, header, hmacSha256Hex, safeEqual } from './shared.js';
+import {
+  ProviderError,
+  WebhookVerificationError,
+  type CreatePaymentInput,
+  type Logger,
+  type PaymentProvider,
+  type ProviderPayment,
+  type ProviderPaymentState,
+  type ProviderWebhookEvent,
+} from './types.js';
+
+export interface CheckoutComOptions {
+  secretKey: string;
+  processingChannelId: string;
+  /** The secret of the webhook endpoint, for Cko-Signature. */
+  webhookSecret: string;
+  /** API origin; the sandbox or a test server stands in for it. */
+  baseUrl?: string;
+  logger?: Logger;
+}
+
+/** Every payment status of Checkout.com's API and SDKs. AlipayHK captures at once. */
+export const CHECKOUT_COM_STATUSES: Record<string, PaymentStatus> = {
+  Pending: 'pending',
+  'Card Verified': 'pending',
+  'Retry Scheduled': 'pending',
+  Authorized: 'succeeded',
+  Captured: 'succeeded',
+  'Partially Captured': 'succeeded',
+  Paid: 'succeeded',
+  // A refund comes after a payment that went through: for the checkout it succeeded.
+  Refunded: 'succeeded',
+  'Partially Refunded': 'succeeded',
+  Declined: 'failed',
+  Expired: 'expired',
+  Canceled: 'cancelled',
+  Voided: 'cancelled',
+};
+
+/** Webhook types that move a payment; others (refunds, disputes) leave the checkout alone. */
+export const CHECKOUT_COM_WEBHOOKS: Record<string, PaymentStatus> = {
+  payment_pending: 'pending',
+  payment_approved: 'succeeded',
+  payment_captured: 'succeeded',
+  payment_paid: 'succeeded',
+  payment_declined: 'failed',
+  payment_capture_declined: 'failed',
+  payment_expired: 'expired',
+  payment_canceled: 'cancelled',
+  payment_voided: 'cancelled',
+};
+
+export function checkoutComDeviceFields(environment: Environment): { terminal_type: string; os_type?: string } {
+  if (environment.deviceType === 'desktop') return { terminal_type: 'WEB' };
+  const fields: { terminal_type: string; os_type?: string } = { terminal_type: environment.inApp ? 'APP' : 'WAP' };
+  if (environment.osType) fields.os_type = environment.osType;
+  return fields;
+}
+
+export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
+  const baseUrl = (options.baseUrl ?? 'https://api.checkout.com').replace(/\/$/, '');
+  const logger = options.logger ?? console;
+  const auth = { Authorization: `Bearer ${options.secretKey}` };
+
+  function mapStatus(providerStatus: string): PaymentStatus {
+    const status = CHECKOUT_COM_STATUSES[providerStatus];
+    if (status) return status;
+    logger.warn(`checkout-com: unknown payment status ${JSON.stringify(providerStatus)}, treated as pending`);
+    return 'pending';
+  }
+
+  function failureOf(body: any): Pick<ProviderPaymentState, 'failureCode' | 'failureMessage'> {
+    const code = body?.response_code ?? body?.data?.response_code;
+    const message = body?.response_summary ?? body?.data?.response_summary;
+    return {
+      ...(typeof code === 'string' ? { failureCode: code } : {}),
+      ...(typeof message === 'string' ? { failureMessage: message } : {}),
+    };
+  }
+
+  return {
+    name: 'checkout-com',
+    mapStatus,
+
+    async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
+      checkAlipayHkLimits(input.amount);
+      const { status, body } = await callJson({
+        method: 'POST',
+        url: `${baseUrl}/payments`,
+        headers: { ...auth, 'Cko-Idempotency-Key': input.idempotencyKey },
+        retries: 1, // safe: the same Cko-Idempotency-Key returns the same payment
+        body: {
+          amount: input.amount.value,
+          currency: input.amount.currency,
+          source: { type: 'alipay_hk' },
+          processing: checkoutComDeviceFields(input.environment),
+          success_url: input.returnUrl,
+          failure_url: input.returnUrl,
+          payment_type: 'Regular',
+          reference: input.reference,
+          ...(input.description ? { description: input.description } : {}),
+          capture: true,
+          processing_channel_id: options.processingChannelId,
+        },
+      });
+      if ((status !== 201 && status !== 202) || typeof body?.id !== 'string') {
+        throw new ProviderError(`checkout-com: create payment answered HTTP ${status}`, status, body);
+      }
+      const redirect = body._links?.redirect?.href;
+      return {
+        paymentId: body.id,
+        providerStatus: String(body.status),
+        status: mapStatus(String(body.status)),
+        ...(typeof redirect === 'string' ? { redirectUrl: redirect, qrCode: redirect } : {}),
+      };
+    },
+
+    async getPayment(paymentId: string): Promise<ProviderPaymentState> {
+      const { status, body } = await callJson({
+        method: 'GET',
+        url: `${baseUrl}/payments/${encodeURIComponent(paymentId)}`,
+        headers: auth,
+        retries: 1,
+      });
+      if (status !== 200 || typeof body?.status !== 'string') {
+        throw new ProviderError(`checkout-com: get payment answered HTTP ${status}`, status, body);
+      }
+      const mapped = mapStatus(body.status);
+      return { paymentId, providerStatus: body.status, status: mapped, ...(mapped === 'failed' ? failureOf(body) : {}) };
+    },
+
+    async parseWebhook(rawBody, headers): Promise<ProviderWebhookEvent | undefined> {
+      const signature = header(headers, 'cko-signature') ?? '';
+      if (!safeEqual(hmacSha256Hex(options.webhookSecret, rawBody), signature.toLowerCase())) {
+        throw new WebhookVerificationError('checkout-com: Cko-Signature does not match');
+      }
+      let event: any;
+      try {
+        event = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        throw new WebhookVerificationError('checkout-com: webhook body is not JSON');
+      }
+      const status = CHECKOUT_COM_WEBHOOKS[event?.type];
+      if (!status || typeof event?.data?.id !== 'string' || typeof event?.id !== 'string') return undefined;
+      return {
+        eventId: event.id,
+        paymentId: event.data.id,
+        providerStatus: event.type,
+        status,
+        ...(status === 'failed' ? failureOf(event) : {}),
+      };
+    },
+  };
+}

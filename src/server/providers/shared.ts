@@ -1,0 +1,76 @@
+// What every adapter needs: JSON over fetch with a timeout and a retry that reuses the
+// provider's idempotency key, constant-time signature checks, and AlipayHK's own limits.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Money } from '../types.js';
+import { ProviderError, ProviderRequestError } from './types.js';
+
+export const PROVIDER_TIMEOUT_MS = 10_000;
+
+export interface JsonCall {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  /** Network errors, timeouts and 5xx are retried this many times (only where a retry cannot pay twice). */
+  retries?: number;
+}
+
+export async function callJson(call: JsonCall): Promise<{ status: number; body: any }> {
+  const attempts = 1 + (call.retries ?? 0);
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const response = await fetch(call.url, {
+        method: call.method,
+        headers: { Accept: 'application/json', ...(call.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...call.headers },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+        redirect: 'error',
+      });
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (response.status >= 500) {
+        lastError = new ProviderError(`provider answered HTTP ${response.status}`, response.status, body);
+        continue;
+      }
+      return { status: response.status, body };
+    } catch (error) {
+      lastError = new ProviderError(`provider unreachable: ${(error as Error).message}`);
+    }
+  }
+  throw lastError;
+}
+
+/** Compares two hex or text signatures without leaking where they differ. */
+export function safeEqual(expected: string, received: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(received);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function hmacSha256Hex(secret: string, payload: Buffer | string): string {
+  return createHmac('sha256', secret).update(payload).digest('hex');
+}
+
+/** AlipayHK takes 0.01 to 50,000 HKD a payment (../shared/seeds/README.md). */
+export function checkAlipayHkLimits(amount: Money): void {
+  if (!Number.isSafeInteger(amount.value) || amount.value < 1) {
+    throw new ProviderRequestError('amount.value must be a positive integer in minor units', 'amount.value');
+  }
+  if (!/^[A-Z]{3}$/.test(amount.currency)) {
+    throw new ProviderRequestError('amount.currency must be an ISO 4217 code', 'amount.currency');
+  }
+  if (amount.currency === 'HKD' && amount.value > 5_000_000) {
+    throw new ProviderRequestError('AlipayHK takes at most HKD 50,000.00 a payment', 'amount.value');
+  }
+}
+
+export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,138 @@
+// Checkout.com's API as the sandbox speaks it: POST /payments (202, `_links.redirect.href`),
+// GET /payments/{id}, 401 without the secret key, 422 `request_invalid` with `error_codes`,
+// Cko-Idempotency-Key, and webhooks signed with Cko-Signature.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../http.js';
+import { hmacSha256Hex } from '../providers/shared.js';
+import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
+
+function isSafeUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** The request checks Checkout.com documents for an alipay_hk payment, as its error codes. */
+export function checkoutComRequestErrors(body: any, processingChannelId: string): string[] {
+  const errors: string[] = [];
+  if (body.amount === undefined) errors.push('amount_required');
+  else if (!Number.isSafeInteger(body.amount) || body.amount < 1) errors.push('amount_invalid');
+  if (body.currency === undefined) errors.push('currency_required');
+  else if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) errors.push('currency_invalid');
+  if (body.source?.type !== 'alipay_hk') errors.push('source_type_invalid');
+  const terminal = body.processing?.terminal_type;
+  if (!['WEB', 'WAP', 'APP'].includes(terminal)) errors.push('processing_terminal_type_invalid');
+  const os = body.processing?.os_type;
+  if ((terminal === 'WAP' || terminal === 'APP') && os === undefined) errors.push('processing_os_type_required');
+  if (os !== undefined && !['IOS', 'ANDROID'].includes(os)) errors.push('processing_os_type_invalid');
+  if (body.success_url !== undefined && !isSafeUrl(body.success_url)) errors.push('success_url_invalid');
+  if (body.failure_url !== undefined && !isSafeUrl(body.failure_url)) errors.push('failure_url_invalid');
+  if (body.reference !== undefined && (typeof body.reference !== 'string' || body.reference.length > 50)) errors.push('reference_invalid');
+  if (body.processing_channel_id === undefined) errors.push('processing_channel_id_required');
+  else if (body.processing_channel_id !== processingChannelId) errors.push('processing_channel_id_invalid');
+  return errors;
+}
+
+const STATUS_OF = { approve: 'Captured', decline: 'Declined', expire: 'Expired' } as const;
+const WEBHOOK_OF = { approve: 'payment_captured', decline: 'payment_declined', expire: 'payment_expired' } as const;
+const DECLINE = { response_code: '20005', response_summary: 'Declined - Do Not Honour' };
+
+function render(payment: SandboxPayment, context: SandboxContext) {
+  const status = payment.outcome ? STATUS_OF[payment.outcome] : 'Pending';
+  return {
+    id: payment.id,
+    requested_on: payment.createdAt,
+    source: { type: 'alipay_hk' },
+    amount: payment.amount.value,
+    currency: payment.amount.currency,
+    payment_type: 'Regular',
+    reference: payment.reference,
+    status,
+    approved: status === 'Captured',
+    ...(payment.outcome === 'decline' ? DECLINE : {}),
+    _links: {
+      self: { href: `${context.url}/payments/${payment.id}` },
+      ...(status === 'Pending' ? { redirect: { href: `${context.url}/wallet/${payment.id}` } } : {}),
+    },
+  };
+}
+
+export const checkoutComDialect: SandboxDialect = {
+  async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
+    const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    const isCreate = path === '/payments' && req.method === 'POST';
+    const read = path.match(/^\/payments\/(pay_[a-z2-7]+)$/);
+    if (!isCreate && !(read && req.method === 'GET')) return false;
+    const requestId = randomId('req_');
+    if (req.headers.authorization !== `Bearer ${context.credentials.secretKey}`) {
+      res.writeHead(401, { 'Cko-Request-Id': requestId });
+      res.end();
+      return true;
+    }
+    if (read) {
+      const payment = context.payments.get(read[1]!);
+      if (!payment) {
+        res.writeHead(404, { 'Cko-Request-Id': requestId });
+        res.end();
+      } else sendJson(res, 200, render(payment, context));
+      return true;
+    }
+    let body: any;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      sendJson(res, 400, { request_id: requestId, error_type: 'request_malformed', error_codes: ['request_body_malformed'] });
+      return true;
+    }
+    const key = req.headers['cko-idempotency-key'];
+    const earlier = typeof key === 'string' ? context.idempotency.get(key) : undefined;
+    if (earlier && context.payments.has(earlier)) {
+      const payment = context.payments.get(earlier)!;
+      sendJson(res, 202, { id: payment.id, status: 'Pending', reference: payment.reference, _links: render(payment, context)._links });
+      return true;
+    }
+    const errors = checkoutComRequestErrors(body ?? {}, context.credentials.processingChannelId);
+    if (errors.length > 0) {
+      sendJson(res, 422, { request_id: requestId, error_type: 'request_invalid', error_codes: errors });
+      return true;
+    }
+    const id = randomId('pay_');
+    // A QR (WEB) is scanned on another device: that browser stays on the wallet page.
+    const browserComesBack = body.processing.terminal_type !== 'WEB';
+    const payment = context.newPayment(
+      {
+        amount: { value: body.amount, currency: body.currency },
+        reference: body.reference ?? id,
+        returnTo: browserComesBack
+          ? { approve: body.success_url, decline: body.failure_url, expire: body.failure_url }
+          : undefined,
+        request: body,
+      },
+      id,
+    );
+    if (typeof key === 'string') context.idempotency.set(key, id);
+    sendJson(res, 202, { id, status: 'Pending', reference: payment.reference, _links: render(payment, context)._links });
+    return true;
+  },
+
+  webhook(payment, context) {
+    const outcome = payment.outcome!;
+    const body = JSON.stringify({
+      id: randomId('evt_'),
+      type: WEBHOOK_OF[outcome],
+      created_on: new Date().toISOString(),
+      data: {
+        id: payment.id,
+        amount: payment.amount.value,
+        currency: payment.amount.currency,
+        reference: payment.reference,
+        ...(outcome === 'decline' ? DECLINE : {}),
+      },
+    });
+    return { headers: { 'Cko-Signature': hmacSha256Hex(context.credentials.webhookSecret, body) }, body };
+  },
+};

@@ -1,0 +1,177 @@
+// A local stand-in for a payment provider: it speaks the provider's documented API, keeps
+// payments in memory, serves a wallet page where a person (or a test) approves, declines or
+// lets a payment expire, and sends signed webhooks to the merchant backend. The demo and the
+// end-to-end tests run against it; nothing here is for production.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from '../http.js';
+import { checkoutComDialect } from './checkout-com.js';
+import { walletPage } from './wallet-page.js';
+
+export type SandboxProviderName = 'checkout-com';
+
+export interface SandboxOptions {
+  provider: SandboxProviderName;
+  /** The merchant backend's webhook route for this provider. */
+  webhookUrl: string;
+  /** Shared with the adapter: its secret key, webhook secret and so on. Defaults suit the demo. */
+  credentials?: Partial<SandboxCredentials>;
+  /** Payments not completed by then expire on their own (default 15 minutes). */
+  paymentLifetimeMs?: number;
+  port?: number;
+  /** Always loopback unless told otherwise. */
+  host?: string;
+  logger?: Pick<Console, 'warn' | 'error'>;
+}
+
+export interface SandboxCredentials {
+  secretKey: string;
+  webhookSecret: string;
+  processingChannelId: string;
+}
+
+export const SANDBOX_CREDENTIALS: SandboxCredentials = {
+  secretKey: 'sk_sbox_alipayhk_checkout_sandbox',
+  webhookSecret: 'whsec_alipayhk_checkout_sandbox',
+  processingChannelId: 'pc_sandbox0alipayhk0checkout',
+};
+
+export type WalletOutcome = 'approve' | 'decline' | 'expire';
+
+/** A payment as the sandbox keeps it, in our words; the dialect renders it in the provider's. */
+export interface SandboxPayment {
+  id: string;
+  outcome?: WalletOutcome;
+  amount: { value: number; currency: string };
+  reference: string;
+  /** Where the wallet sends the browser after each outcome (phone flows); absent: it stays (a QR scanned on a phone). */
+  returnTo?: Partial<Record<WalletOutcome, string>>;
+  expiresAtMs: number;
+  request: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface SandboxContext {
+  url: string;
+  credentials: SandboxCredentials;
+  payments: Map<string, SandboxPayment>;
+  /** The provider's idempotency keys, to the payment each one created. */
+  idempotency: Map<string, string>;
+  newPayment(fields: Omit<SandboxPayment, 'id' | 'createdAt' | 'expiresAtMs'>, id: string): SandboxPayment;
+}
+
+export interface SandboxDialect {
+  /** Serves the provider's API; false when the route is not one of its own. */
+  handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext): Promise<boolean>;
+  /** The signed webhook for a payment that just reached `outcome`. */
+  webhook(payment: SandboxPayment, context: SandboxContext): { headers: Record<string, string>; body: string };
+}
+
+export interface Sandbox {
+  url: string;
+  provider: SandboxProviderName;
+  credentials: SandboxCredentials;
+  /** Payments created so far (for tests: "still exactly one provider payment"). */
+  payments(): SandboxPayment[];
+  close(): Promise<void>;
+}
+
+const dialects: Record<SandboxProviderName, SandboxDialect> = { 'checkout-com': checkoutComDialect };
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** Ids shaped like Checkout.com's: a prefix and 26 base32 characters. */
+export function randomId(prefix: string): string {
+  return prefix + Array.from(randomBytes(26), (byte) => ID_ALPHABET[byte % 32]).join('');
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const dialect = dialects[options.provider];
+  if (!dialect) throw new TypeError(`startSandbox: provider must be one of ${Object.keys(dialects).join(', ')}`);
+  const logger = options.logger ?? console;
+  const lifetime = options.paymentLifetimeMs ?? 15 * 60_000;
+  const payments = new Map<string, SandboxPayment>();
+  const context: SandboxContext = {
+    url: '',
+    credentials: { ...SANDBOX_CREDENTIALS, ...options.credentials },
+    payments,
+    idempotency: new Map(),
+    newPayment(fields, id) {
+      const payment: SandboxPayment = { ...fields, id, createdAt: new Date().toISOString(), expiresAtMs: Date.now() + lifetime };
+      payments.set(id, payment);
+      return payment;
+    },
+  };
+
+  async function complete(payment: SandboxPayment, outcome: WalletOutcome): Promise<void> {
+    if (payment.outcome) return;
+    payment.outcome = outcome;
+    const { headers, body } = dialect.webhook(payment, context);
+    try {
+      const response = await fetch(options.webhookUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!response.ok) logger.warn(`sandbox: webhook answered HTTP ${response.status}`);
+    } catch (error) {
+      logger.warn(`sandbox: webhook failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Payments past their lifetime expire as a real provider's would, webhook included. */
+  async function expireIfDue(payment: SandboxPayment): Promise<void> {
+    if (!payment.outcome && Date.now() >= payment.expiresAtMs) await complete(payment, 'expire');
+  }
+
+  const server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+      const wallet = path.match(/^\/wallet\/([\w-]+)(?:\/(approve|decline|expire))?$/);
+      if (wallet) {
+        const payment = payments.get(wallet[1]!);
+        if (!payment) return sendHtml(res, 404, walletPage({ error: 'No such payment' }));
+        await expireIfDue(payment);
+        const outcome = wallet[2] as WalletOutcome | undefined;
+        if (outcome && req.method === 'POST') {
+          await complete(payment, outcome);
+          res.writeHead(303, { Location: payment.returnTo?.[outcome] ?? `/wallet/${payment.id}` });
+          return res.end();
+        }
+        return sendHtml(res, 200, walletPage({ payment }));
+      }
+      for (const payment of payments.values()) await expireIfDue(payment);
+      const raw = await readBody(req, 1024 * 1024);
+      if (!(await dialect.handleApi(req, res, raw, context))) sendJson(res, 404, { error_type: 'not_found' });
+    } catch (error) {
+      logger.error(error);
+      if (!res.headersSent) sendJson(res, 500, { error_type: 'internal_error' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  context.url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url: context.url,
+    provider: options.provider,
+    credentials: context.credentials,
+    payments: () => [...payments.values()],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*",
+    'Cache-Control': 'no-store',
+  });
+  res.end(html);
+}

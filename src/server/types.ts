@@ -1,0 +1,72 @@
+// The wire contract between the widget and the merchant backend (SPEC §3–4), declared here
+// again on purpose: the server is a Node entry point that must not import browser code.
+
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled'];
+
+export interface Environment {
+  deviceType: 'desktop' | 'mobile' | 'tablet';
+  terminalType: 'WEB' | 'WAP' | 'APP';
+  osType: 'IOS' | 'ANDROID' | null;
+  flow: 'qr' | 'redirect';
+  inApp: boolean;
+  inWallet: boolean;
+}
+
+export interface Money {
+  /** Integer minor units. */
+  value: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+}
+
+/** What the merchant's `order` callback decides: the browser never sets the price. */
+export interface Order {
+  amount: Money;
+  reference: string;
+  description?: string;
+  merchantName?: string;
+}
+
+/** The session as the widget receives it. */
+export interface CheckoutSessionJson {
+  id: string;
+  amount: Money;
+  statusUrl: string;
+  qrCode?: string;
+  redirectUrl?: string;
+  expiresAt?: string;
+  flow: 'qr' | 'redirect';
+  status: PaymentStatus;
+  merchantName?: string;
+  reference: string;
+}
+
+export interface StatusJson {
+  status: PaymentStatus;
+  failureCode?: string;
+  failureMessage?: string;
+}
+
+/** A session as the backend keeps it. */
+export interface StoredSession {
+  id: string;
+  idempotencyKey: string;
+  provider: string;
+  providerPaymentId: string;
+  amount: Money;
+  reference: string;
+  description?: string;
+  merchantName?: string;
+  environment: Environment;
+  qrCode?: string;
+  redirectUrl?: string;
+  expiresAt?: string;
+  status: PaymentStatus;
+  failureCode?: string;
+  failureMessage?: string;
+  /** Provider event ids already applied, so that a repeated webhook changes nothing. */
+  appliedEvents: string[];
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,169 @@
+// The Checkout.com adapter against the seed's own examples and against the sandbox.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { providers, WebhookVerificationError, ProviderRequestError } from '../../../dist/server/index.js';
+import { checkoutComDeviceFields, CHECKOUT_COM_STATUSES } from '../../../dist/server/providers/index.js';
+import { checkoutComRequestErrors } from '../../../dist/server/sandbox/checkout-com.js';
+import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
+import { ANDROID_APP, DESKTOP, IPHONE, listen, quietLogger } from './helpers.mjs';
+
+const fixture = (name) => {
+  const { _source, ...json } = JSON.parse(readFileSync(new URL(`../../fixtures/checkout-com/${name}.json`, import.meta.url), 'utf8'));
+  return json;
+};
+
+/** A stand-in for api.checkout.com that records requests and answers with a fixture. */
+async function fakeApi(answer) {
+  const requests = [];
+  const server = await listen(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    requests.push({ method: req.method, url: req.url, headers: req.headers, body: body ? JSON.parse(body) : undefined });
+    const { status, json } = answer(req, requests.length);
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(json === undefined ? '' : JSON.stringify(json));
+  });
+  return { ...server, requests };
+}
+
+const options = (baseUrl) => ({ secretKey: 'sk_test_1', processingChannelId: 'pc_test', webhookSecret: 'whsec_1', baseUrl, logger: quietLogger });
+const input = (environment) => ({
+  amount: { value: 12345, currency: 'HKD' },
+  reference: 'A-1001',
+  description: 'Order A-1001',
+  environment,
+  returnUrl: 'https://shop.example/return',
+  idempotencyKey: 'idem-1',
+});
+
+describe('checkout-com: the device fields (SPEC §7 table)', () => {
+  it('desktop → WEB, phone browser → WAP + os_type, app web view → APP + os_type', () => {
+    assert.deepEqual(checkoutComDeviceFields(DESKTOP), { terminal_type: 'WEB' });
+    assert.deepEqual(checkoutComDeviceFields(IPHONE), { terminal_type: 'WAP', os_type: 'IOS' });
+    assert.deepEqual(checkoutComDeviceFields(ANDROID_APP), { terminal_type: 'APP', os_type: 'ANDROID' });
+    assert.deepEqual(checkoutComDeviceFields({ ...IPHONE, deviceType: 'tablet' }), { terminal_type: 'WAP', os_type: 'IOS' });
+  });
+});
+
+describe('checkout-com: create payment, as the seed documents it', () => {
+  let api;
+  before(async () => {
+    api = await fakeApi(() => ({ status: 202, json: fixture('create-payment-response') }));
+  });
+  after(() => api.close());
+
+  it('sends the documented request with the secret key and Cko-Idempotency-Key', async () => {
+    const payment = await providers.checkoutCom(options(api.url)).createPayment(input(IPHONE));
+    const [request] = api.requests;
+    assert.equal(request.method, 'POST');
+    assert.equal(request.url, '/payments');
+    assert.equal(request.headers.authorization, 'Bearer sk_test_1');
+    assert.equal(request.headers['cko-idempotency-key'], 'idem-1');
+    assert.deepEqual(request.body, {
+      amount: 12345,
+      currency: 'HKD',
+      source: { type: 'alipay_hk' },
+      processing: { terminal_type: 'WAP', os_type: 'IOS' },
+      success_url: 'https://shop.example/return',
+      failure_url: 'https://shop.example/return',
+      payment_type: 'Regular',
+      reference: 'A-1001',
+      description: 'Order A-1001',
+      capture: true,
+      processing_channel_id: 'pc_test',
+    });
+    // Every field we send is one the seed's own example sends (description aside, which the API reference lists).
+    const documented = Object.keys(fixture('create-payment-request'));
+    for (const field of Object.keys(request.body)) assert.ok(documented.includes(field) || field === 'description', field);
+  });
+
+  it("turns the seed's 202 response into a session: _links.redirect.href is both QR and redirect", async () => {
+    const payment = await providers.checkoutCom(options(api.url)).createPayment(input(DESKTOP));
+    const href = fixture('create-payment-response')._links.redirect.href;
+    assert.deepEqual(payment, { paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', redirectUrl: href, qrCode: href });
+  });
+
+  it('the sandbox accepts the seed request example and rejects what the API would', () => {
+    assert.deepEqual(checkoutComRequestErrors(fixture('create-payment-request'), 'pc_ekaubqrravqupfxde7kxvd2t3i'), []);
+    assert.deepEqual(
+      checkoutComRequestErrors({ ...fixture('create-payment-request'), amount: 10.5, processing: { terminal_type: 'WAP' }, processing_channel_id: undefined }, 'pc_x'),
+      ['amount_invalid', 'processing_os_type_required', 'processing_channel_id_required'],
+    );
+  });
+
+  it('refuses amounts over AlipayHK limits before calling the provider', async () => {
+    const before = api.requests.length;
+    await assert.rejects(
+      providers.checkoutCom(options(api.url)).createPayment({ ...input(DESKTOP), amount: { value: 5_000_001, currency: 'HKD' } }),
+      (error) => error instanceof ProviderRequestError && error.field === 'amount.value',
+    );
+    assert.equal(api.requests.length, before);
+  });
+});
+
+describe('checkout-com: status', () => {
+  it("maps the seed's GET /payments/{id} response (Captured) to succeeded", async () => {
+    const api = await fakeApi(() => ({ status: 200, json: fixture('get-payment-response') }));
+    try {
+      const state = await providers.checkoutCom(options(api.url)).getPayment('pay_bsrduhejxiuerlh32hb5n6dvae');
+      assert.deepEqual(state, { paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Captured', status: 'succeeded' });
+      assert.equal(api.requests[0].url, '/payments/pay_bsrduhejxiuerlh32hb5n6dvae');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('maps every documented status, and an unknown one to pending with a log line', () => {
+    const warnings = [];
+    const adapter = providers.checkoutCom({ ...options('https://x'), logger: { warn: (m) => warnings.push(m), error() {} } });
+    const expected = {
+      Pending: 'pending', Authorized: 'succeeded', 'Card Verified': 'pending', Captured: 'succeeded', 'Partially Captured': 'succeeded',
+      Paid: 'succeeded', Refunded: 'succeeded', 'Partially Refunded': 'succeeded', Declined: 'failed', Expired: 'expired',
+      Canceled: 'cancelled', Voided: 'cancelled', 'Retry Scheduled': 'pending',
+    };
+    assert.deepEqual(Object.keys(CHECKOUT_COM_STATUSES).sort(), Object.keys(expected).sort());
+    for (const [status, ours] of Object.entries(expected)) assert.equal(adapter.mapStatus(status), ours, status);
+    assert.equal(adapter.mapStatus('Teleported'), 'pending');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /Teleported/);
+  });
+
+  it('retries a 5xx once with the same idempotency key, then reports a ProviderError', async () => {
+    const api = await fakeApi(() => ({ status: 503 }));
+    try {
+      await assert.rejects(providers.checkoutCom(options(api.url)).createPayment(input(DESKTOP)), /HTTP 503/);
+      assert.equal(api.requests.length, 2);
+      assert.equal(api.requests[0].headers['cko-idempotency-key'], api.requests[1].headers['cko-idempotency-key']);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('checkout-com: webhooks', () => {
+  const adapter = providers.checkoutCom(options('https://x'));
+  const event = (type, data = {}) => Buffer.from(JSON.stringify({ id: 'evt_1', type, data: { id: 'pay_1', ...data } }));
+  const signed = (body, secret = 'whsec_1') => ({ 'cko-signature': hmacSha256Hex(secret, body) });
+
+  it('accepts a body signed with the webhook secret and maps its type', async () => {
+    const body = event('payment_declined', { response_code: '20005', response_summary: 'Declined - Do Not Honour' });
+    assert.deepEqual(await adapter.parseWebhook(body, signed(body)), {
+      eventId: 'evt_1', paymentId: 'pay_1', providerStatus: 'payment_declined', status: 'failed', failureCode: '20005', failureMessage: 'Declined - Do Not Honour',
+    });
+    const captured = event('payment_captured');
+    assert.equal((await adapter.parseWebhook(captured, signed(captured))).status, 'succeeded');
+  });
+
+  it('rejects a missing, wrong or other-secret signature, and a body changed after signing', async () => {
+    const body = event('payment_captured');
+    for (const headers of [{}, { 'cko-signature': 'abc' }, signed(body, 'whsec_other'), signed(event('payment_declined'))]) {
+      await assert.rejects(adapter.parseWebhook(body, headers), WebhookVerificationError);
+    }
+  });
+
+  it('ignores events that do not move a payment (refunds)', async () => {
+    const body = event('payment_refunded');
+    assert.equal(await adapter.parseWebhook(body, signed(body)), undefined);
+  });
+});

@@ -1,0 +1,72 @@
+// Real servers on 127.0.0.1 for the server tests: a merchant backend (the handler under test
+// on node:http), the sandbox provider, and a scriptable stand-in for a provider's API.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { createCheckoutHandler, memoryStore, providers, startSandbox } from '../../../dist/server/index.js';
+
+export const quietLogger = { warn() {}, error() {} };
+
+export const DESKTOP = { deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false };
+export const IPHONE = { deviceType: 'mobile', terminalType: 'WAP', osType: 'IOS', flow: 'redirect', inApp: false, inWallet: false };
+export const ANDROID_APP = { deviceType: 'mobile', terminalType: 'APP', osType: 'ANDROID', flow: 'redirect', inApp: true, inWallet: false };
+
+export async function listen(handler) {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+/** A merchant backend on the Checkout.com sandbox; `options` override the handler's. */
+export async function startMerchant(options = {}) {
+  let handler;
+  const merchant = await listen((req, res) => handler(req, res));
+  const sandbox = await startSandbox({
+    provider: 'checkout-com',
+    webhookUrl: `${merchant.url}/api/alipayhk/webhooks/checkout-com`,
+    logger: quietLogger,
+  });
+  const orders = [];
+  handler = createCheckoutHandler({
+    basePath: '/api/alipayhk',
+    provider: providers.checkoutCom({ ...sandbox.credentials, baseUrl: sandbox.url, logger: quietLogger }),
+    store: memoryStore(),
+    returnUrl: 'https://shop.example/checkout/return',
+    logger: quietLogger,
+    order({ context }) {
+      orders.push(context);
+      return { amount: { value: 12345, currency: 'HKD' }, reference: `ORDER-${orders.length}`, description: 'Test order' };
+    },
+    ...options,
+  });
+  return {
+    url: merchant.url,
+    sandbox,
+    orders,
+    async create({ key = crypto.randomUUID(), environment = DESKTOP, context, headers = {} } = {}) {
+      const response = await fetch(`${merchant.url}/api/alipayhk/sessions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, ...headers },
+        body: JSON.stringify({ environment, locale: 'en', context }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async status(session) {
+      const response = await fetch(`${merchant.url}${session.statusUrl}`, { headers: { Accept: 'application/json' } });
+      return { status: response.status, body: await response.json() };
+    },
+    /** Presses a button on the sandbox's wallet page, as the shopper would. */
+    async wallet(session, outcome) {
+      const response = await fetch(session.qrCode.replace(/\/?$/, `/${outcome}`), { method: 'POST', redirect: 'manual' });
+      return response.status;
+    },
+    async close() {
+      await sandbox.close();
+      await merchant.close();
+    },
+  };
+}
