@@ -13,6 +13,8 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  // Open keep-alive connections from a browser tab must not hold the terminal.
+  setTimeout(() => process.exit(0), 2000).unref();
   await demo.close();
   process.exit(0);
 }
