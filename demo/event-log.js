@@ -6,12 +6,11 @@ export function logEvents(target, log) {
     target.addEventListener(`alipayhk-${name}`, (event) => {
       const line = `${new Date().toLocaleTimeString()}  ${event.type}  ${JSON.stringify(event.detail)}\n`;
       log.textContent = line + log.textContent;
-      if (event.type === 'alipayhk-ready') {
-        const wallet = document.querySelector('#wallet-link');
-        if (wallet) {
-          wallet.href = event.detail.session.qrCode ?? event.detail.session.redirectUrl;
-          wallet.hidden = false;
-        }
+      // On the QR flow the "phone" is a second tab: link to what the QR encodes.
+      const wallet = document.querySelector('#wallet-link');
+      if (wallet && event.type === 'alipayhk-ready') {
+        wallet.hidden = event.detail.flow !== 'qr';
+        wallet.href = event.detail.session.qrCode ?? event.detail.session.redirectUrl;
       }
     });
   }

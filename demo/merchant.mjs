@@ -1,41 +1,69 @@
-// The demo shop's server half: alipayhk-checkout/server wired to a sandbox provider, as a
-// merchant would wire it to the real one. Used by `npm start` and the end-to-end tests.
+// The demo shop's server half: alipayhk-checkout/server wired to a sandbox of each provider, as
+// a merchant would wire it to the real one. Used by `npm start` and the end-to-end tests.
 import { createCheckoutHandler, memoryStore, OrderError, providers, startSandbox } from '../dist/server/index.js';
+
+export const PROVIDERS = ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay'];
 
 /** The shop's catalogue: prices live on the server, the page only names a product. */
 export const PRODUCTS = {
-  'milk-tea': { name: 'Milk tea', amount: { value: 2800, currency: 'HKD' } },
-  'egg-tarts': { name: 'Egg tarts (box of 6)', amount: { value: 8800, currency: 'HKD' } },
-  headphones: { name: 'Headphones', amount: { value: 129900, currency: 'HKD' } },
+  'milk-tea': { name: 'Milk tea', prices: { HKD: 2800, SGD: 500 } },
+  'egg-tarts': { name: 'Egg tarts (box of 6)', prices: { HKD: 8800, SGD: 1500 } },
+  headphones: { name: 'Headphones', prices: { HKD: 129900, SGD: 22900 } },
 };
 
+/** Omise takes AlipayHK in SGD and THB only (seed 000); the others in HKD. */
+const CURRENCY = { omise: 'SGD' };
+
 /**
- * Starts the sandbox provider and returns the merchant handler for `origin` (where the shop's
- * pages and `/api/alipayhk` are served).
+ * Starts a sandbox per provider and returns one handler that serves them all, each under
+ * `/api/alipayhk/<provider>`, for a shop at `origin`.
  */
 export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000, sandboxPort = 0, logger = console }) {
-  const basePath = '/api/alipayhk';
-  const sandbox = await startSandbox({
-    provider: 'checkout-com',
-    webhookUrl: `${origin}${basePath}/webhooks/checkout-com`,
-    paymentLifetimeMs,
-    port: sandboxPort,
-    logger,
-  });
+  const sandboxes = {};
+  const handlers = [];
   let orders = 0;
-  const handler = createCheckoutHandler({
-    basePath,
-    provider: providers.checkoutCom({ ...sandbox.credentials, baseUrl: sandbox.url, logger }),
-    store: memoryStore(),
-    returnUrl: `${origin}/demo/`,
-    paymentLifetimeMs,
-    logger,
-    order({ context }) {
-      const product = PRODUCTS[context?.sku ?? 'milk-tea'];
-      if (!product) throw new OrderError('Unknown product', 404, 'unknown_product');
-      orders += 1;
-      return { amount: product.amount, reference: `DEMO-${Date.now().toString(36).toUpperCase()}-${orders}`, description: product.name, merchantName: 'Demo Tea House' };
-    },
-  });
-  return { handler, sandbox, basePath };
+  for (const [index, name] of PROVIDERS.entries()) {
+    const basePath = `/api/alipayhk/${name}`;
+    const sandbox = await startSandbox({
+      provider: name,
+      webhookUrl: `${origin}${basePath}/webhooks/${name}`,
+      paymentLifetimeMs,
+      port: sandboxPort ? sandboxPort + index : 0,
+      logger,
+    });
+    sandboxes[name] = sandbox;
+    handlers.push(
+      createCheckoutHandler({
+        basePath,
+        provider: providers[sandbox.factory]({ ...sandbox.adapterOptions, logger }),
+        store: memoryStore(),
+        returnUrl: `${origin}/demo/`,
+        paymentLifetimeMs,
+        logger,
+        order({ context }) {
+          const product = PRODUCTS[context?.sku ?? 'milk-tea'];
+          if (!product) throw new OrderError('Unknown product', 404, 'unknown_product');
+          const currency = CURRENCY[name] ?? 'HKD';
+          orders += 1;
+          return {
+            amount: { value: product.prices[currency], currency },
+            reference: `DEMO-${Date.now().toString(36).toUpperCase()}-${orders}`,
+            description: product.name,
+            merchantName: 'Demo Tea House',
+          };
+        },
+      }),
+    );
+  }
+  /** Each handler passes on what is not under its basePath; the last one's `next` is the host's. */
+  function handler(req, res, next) {
+    const run = (i) => (i === handlers.length ? next?.() : handlers[i](req, res, () => run(i + 1)));
+    return run(0);
+  }
+  return {
+    handler,
+    sandboxes,
+    basePath: '/api/alipayhk/<provider>',
+    close: () => Promise.all(Object.values(sandboxes).map((s) => s.close())),
+  };
 }

@@ -6,7 +6,8 @@ console.log(`alipayhk-checkout demo
   shop (npm import):  ${demo.origin}/demo/
   shop (script tag):  ${demo.origin}/demo/script-tag.html
   merchant backend:   ${demo.origin}${demo.basePath}
-  sandbox provider:   ${demo.sandbox.url} (checkout-com; its wallet pages are where you pay)
+  sandbox providers:  ${Object.entries(demo.sandboxes).map(([name, sandbox]) => `${name} ${sandbox.url}`).join(', ')}
+                      (their wallet pages are where you pay)
 Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort = 0, paymentLifetimeMs, logger = console } = {}) {
   const origin = `http://${host}:${port}`;
-  const { handler, sandbox, basePath } = await startDemoMerchant({ origin, sandboxPort, paymentLifetimeMs, logger });
+  const merchant = await startDemoMerchant({ origin, sandboxPort, paymentLifetimeMs, logger });
   const vite = await createServer({
     root,
     configFile: false,
@@ -28,7 +28,7 @@ export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort =
             next();
           });
           // The merchant backend, mounted like any node:http / Connect / Express handler.
-          server.middlewares.use(handler);
+          server.middlewares.use(merchant.handler);
         },
       },
     ],
@@ -36,10 +36,10 @@ export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort =
   await vite.listen();
   return {
     origin,
-    basePath,
-    sandbox,
+    basePath: merchant.basePath,
+    sandboxes: merchant.sandboxes,
     async close() {
-      await Promise.all([vite.close(), sandbox.close()]);
+      await Promise.all([vite.close(), merchant.close()]);
     },
   };
 }

@@ -116,7 +116,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       ...(session.qrCode ? { qrCode: session.qrCode } : {}),
       ...(session.redirectUrl ? { redirectUrl: session.redirectUrl } : {}),
       ...(session.expiresAt ? { expiresAt: session.expiresAt } : {}),
-      flow: session.environment.flow,
+      flow: session.flow,
       status: session.status,
       ...(session.merchantName ? { merchantName: session.merchantName } : {}),
       reference: session.reference,
@@ -190,6 +190,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       const order = await options.order({ context: body.context, environment, locale, request: req });
       checkOrder(order);
       const payment = await provider.createPayment({
+        sessionId: claim.sessionId,
         amount: order.amount,
         reference: order.reference,
         description: order.description,
@@ -197,6 +198,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         returnUrl: options.returnUrl,
         idempotencyKey: key,
         locale,
+        userAgent: headerValue(req, 'user-agent'),
       });
       const now = new Date();
       const expiresAt =
@@ -211,6 +213,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         ...(order.description ? { description: order.description } : {}),
         ...(order.merchantName ? { merchantName: order.merchantName } : {}),
         environment,
+        flow: payment.flow ?? environment.flow,
         ...(payment.qrCode ? { qrCode: payment.qrCode } : {}),
         ...(payment.redirectUrl ? { redirectUrl: payment.redirectUrl } : {}),
         ...(expiresAt ? { expiresAt } : {}),
@@ -219,7 +222,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       };
-      await store.create(paymentKey(payment.paymentId), { sessionId: session.id }, ttl);
+      await store.create(paymentKey(payment.eventKey ?? payment.paymentId), { sessionId: session.id }, ttl);
       await store.create(sessionKey(session.id), session, ttl);
       sendJson(res, 201, toJson(session));
     } catch (error) {
@@ -257,7 +260,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       throw error;
     }
     if (!event) return sendJson(res, 200, { received: true, applied: false });
-    const link = await store.get<{ sessionId: string }>(paymentKey(event.paymentId));
+    const link = await store.get<{ sessionId: string }>(paymentKey(event.eventKey ?? event.paymentId));
     if (!link) return sendJson(res, 200, { received: true, applied: false });
     const session = await applyStatus(link.value.sessionId, event);
     sendJson(res, 200, { received: true, applied: session?.status === event.status });

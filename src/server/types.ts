@@ -59,6 +59,7 @@ export interface StoredSession {
   description?: string;
   merchantName?: string;
   environment: Environment;
+  flow: 'qr' | 'redirect';
   qrCode?: string;
   redirectUrl?: string;
   expiresAt?: string;

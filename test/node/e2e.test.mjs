@@ -1,5 +1,5 @@
 // A whole payment on one machine, as `npm start` runs it: the demo shop (npm-import and
-// script-tag pages), the merchant backend and the Checkout.com sandbox, driven in headless
+// script-tag pages), the merchant backend and a sandbox of each provider, driven in headless
 // Chromium. Shoppers pay on the sandbox's wallet page.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -66,8 +66,8 @@ async function payOnPhone(qrUrl, button) {
   await phone.goto(qrUrl);
   await Promise.all([phone.waitForNavigation(), phone.click(`#${button}`)]);
   const result = await phone.$eval('#result', (el) => el.textContent);
+  assert.equal(result, { approve: 'Payment approved', decline: 'Payment declined', expire: 'Payment expired' }[button]);
   await phone.close();
-  return result;
 }
 
 async function readySession(page) {
@@ -75,73 +75,122 @@ async function readySession(page) {
   return (await events(page)).find((e) => e.type === 'alipayhk-ready').detail.session;
 }
 
-describe('desktop: QR, approve on the phone, success', () => {
-  for (const [name, path] of [['npm import', '/demo/'], ['script tag (built bundle)', '/demo/script-tag.html']]) {
-    it(name, async () => {
-      const page = await shopPage();
-      await page.goto(demo.origin + path);
-      const session = await readySession(page);
-      await waitFor(page, inShadow('svg[part=qr] path'));
-      assert.equal(await payOnPhone(session.qrCode, 'approve'), 'Payment approved');
-      // The shopper looks back at the shop's tab: visible again, it checks at once.
-      await page.bringToFront();
-      await waitFor(page, hasEvent('alipayhk-success'));
-      const success = (await events(page)).filter((e) => e.type === 'alipayhk-success');
-      assert.deepEqual(success.map((e) => e.detail.sessionId), [session.id]);
-      assert.deepEqual(page.errors, []);
-      await page.close();
-    });
+const PROVIDERS = ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay'];
+
+/**
+ * Pays the session shown on `page` with the wallet's `button`: on the QR flow from a second
+ * device, on the redirect flow (a phone, or a provider whose hosted page shows the QR) by
+ * leaving for the wallet page in this tab and coming back.
+ */
+async function pay(page, session, button) {
+  const { flow } = (await events(page)).find((e) => e.type === 'alipayhk-ready').detail;
+  if (flow === 'qr') {
+    await waitFor(page, inShadow('svg[part=qr] path'));
+    await payOnPhone(session.qrCode, button);
+    // The shopper looks back at the shop's tab: visible again, it checks at once.
+    await page.bringToFront();
+    return;
   }
+  await waitFor(page, inShadow('button[part=button]'));
+  await Promise.all([page.waitForNavigation(), page.evaluate(`${inShadow('button[part=button]')}.click()`)]);
+  assert.equal(page.url(), session.redirectUrl);
+  await Promise.all([page.waitForNavigation(), page.click(`#${button}`)]);
+  assert.equal(new URL(page.url()).pathname, '/demo/', 'back at the shop');
+}
+
+async function checkout(provider, { device, path = '/demo/' } = {}) {
+  const page = await shopPage({ device });
+  await page.goto(`${demo.origin}${path}?device=desktop&provider=${provider}`);
+  return { page, session: await readySession(page) };
+}
+
+for (const provider of PROVIDERS) {
+  describe(`${provider}: desktop and iPhone, approved`, () => {
+    for (const device of [undefined, 'iPhone 13']) {
+      it(`${device ?? 'desktop'}: success for the same session, with exactly one provider payment`, async () => {
+        const sandbox = demo.sandboxes[provider];
+        const before = sandbox.payments().length;
+        const { page, session } = await checkout(provider, { device });
+        await pay(page, session, 'approve');
+        await waitFor(page, hasEvent('alipayhk-success'));
+        const seen = await events(page);
+        assert.deepEqual(seen.filter((e) => e.type === 'alipayhk-success').map((e) => e.detail.sessionId), [session.id]);
+        assert.ok(seen.filter((e) => e.type === 'alipayhk-ready').every((e) => e.detail.session.id === session.id), 'resumed, not created again');
+        assert.equal(sandbox.payments().length, before + 1);
+        assert.deepEqual(page.errors, []);
+        await page.close();
+      });
+    }
+  });
+}
+
+describe('script tag (built bundle): desktop, approved', () => {
+  it('succeeds', async () => {
+    const { page, session } = await checkout('checkout-com', { path: '/demo/script-tag.html' });
+    await pay(page, session, 'approve');
+    await waitFor(page, hasEvent('alipayhk-success'));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
 });
 
-describe('iPhone: redirect to the wallet, approve, back to the shop', () => {
-  it('succeeds for the same session, with exactly one provider payment', async () => {
-    const before = demo.sandbox.payments().length;
-    const page = await shopPage({ device: 'iPhone 13' });
-    await page.goto(`${demo.origin}/demo/?device=desktop`);
-    const session = await readySession(page);
-    const [create] = demo.sandbox.payments().slice(before);
-    assert.deepEqual(create.request.processing, { terminal_type: 'WAP', os_type: 'IOS' });
-    await waitFor(page, inShadow('button[part=button]'));
-    await Promise.all([page.waitForNavigation(), page.evaluate(`${inShadow('button[part=button]')}.click()`)]);
-    assert.equal(page.url(), session.redirectUrl);
-    await Promise.all([page.waitForNavigation(), page.click('#approve')]);
-    assert.equal(new URL(page.url()).pathname, '/demo/');
-    await waitFor(page, hasEvent('alipayhk-success'));
-    const seen = await events(page);
-    assert.equal(seen.find((e) => e.type === 'alipayhk-ready').detail.session.id, session.id, 'resumed, not created again');
-    assert.equal(seen.find((e) => e.type === 'alipayhk-success').detail.sessionId, session.id);
-    assert.equal(demo.sandbox.payments().length, before + 1);
-    await page.close();
+describe('the device fields each provider received', () => {
+  it('desktop and iPhone map to each provider\'s own fields (SPEC §7 table)', async () => {
+    const request = (provider) => demo.sandboxes[provider].payments().at(-1).request;
+    const fields = {};
+    for (const device of [undefined, 'iPhone 13']) {
+      for (const provider of PROVIDERS) {
+        const { page } = await checkout(provider, { device });
+        const r = request(provider);
+        fields[`${provider} ${device ?? 'desktop'}`] = {
+          'checkout-com': () => r.processing,
+          omise: () => r['source[platform_type]'],
+          nomupay: () => r.paymentMethod.alipayHk.flowType,
+          uqpay: () => r.riskData.Device.os,
+          worldpay: () => r.instruction.paymentInstrument.deviceType,
+        }[provider]();
+        await page.close();
+      }
+    }
+    assert.deepEqual(fields, {
+      'checkout-com desktop': { terminal_type: 'WEB' },
+      'omise desktop': 'WEB',
+      'nomupay desktop': 'qr_link',
+      'uqpay desktop': 'LINUX',
+      'worldpay desktop': 'DESKTOP',
+      'checkout-com iPhone 13': { terminal_type: 'WAP', os_type: 'IOS' },
+      'omise iPhone 13': 'IOS',
+      'nomupay iPhone 13': 'mobile_redirect',
+      'uqpay iPhone 13': 'IOS',
+      'worldpay iPhone 13': 'MOBILE',
+    });
   });
 });
 
 describe('decline and expiry', () => {
-  it('Decline → alipayhk-failure with the provider code', async () => {
-    const page = await shopPage();
-    await page.goto(`${demo.origin}/demo/?device=desktop`);
-    const session = await readySession(page);
-    assert.equal(await payOnPhone(session.qrCode, 'decline'), 'Payment declined');
-    await page.bringToFront();
-    await waitFor(page, hasEvent('alipayhk-failure'));
-    const failure = (await events(page)).find((e) => e.type === 'alipayhk-failure');
-    assert.deepEqual(failure.detail, { sessionId: session.id, code: '20005', message: 'Declined - Do Not Honour' });
-    await page.close();
-  });
+  for (const provider of PROVIDERS) {
+    it(`${provider}: Decline → alipayhk-failure with the provider's code`, async () => {
+      const { page, session } = await checkout(provider);
+      await pay(page, session, 'decline');
+      await waitFor(page, hasEvent('alipayhk-failure'));
+      const failure = (await events(page)).find((e) => e.type === 'alipayhk-failure');
+      assert.equal(failure.detail.sessionId, session.id);
+      assert.equal(failure.detail.code, { 'checkout-com': '20005', omise: 'payment_rejected', nomupay: 'declined', uqpay: 'USER_DECLINED', worldpay: 'refused' }[provider]);
+      await page.close();
+    });
+  }
 
   it('Expire → alipayhk-expired, then "Get a new code" makes a new payment', async () => {
-    const before = demo.sandbox.payments().length;
-    const page = await shopPage();
-    await page.goto(`${demo.origin}/demo/?device=desktop`);
-    const first = await readySession(page);
-    assert.equal(await payOnPhone(first.qrCode, 'expire'), 'Payment expired');
-    await page.bringToFront();
+    const sandbox = demo.sandboxes['checkout-com'];
+    const before = sandbox.payments().length;
+    const { page, session: first } = await checkout('checkout-com');
+    await pay(page, first, 'expire');
     await waitFor(page, hasEvent('alipayhk-expired'));
     await page.evaluate(`${inShadow('button[part=button]')}.click()`);
     await waitFor(page, `window.__events.filter((e) => e.type === 'alipayhk-ready').length === 2`);
     const readies = (await events(page)).filter((e) => e.type === 'alipayhk-ready');
     assert.notEqual(readies[1].detail.session.id, first.id);
-    assert.equal(demo.sandbox.payments().length, before + 2);
+    assert.equal(sandbox.payments().length, before + 2);
     await page.close();
   });
 });

@@ -11,6 +11,8 @@ export interface JsonCall {
   url: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** Send `body` as application/x-www-form-urlencoded (Omise) instead of JSON. */
+  form?: boolean;
   /** Network errors, timeouts and 5xx are retried this many times (only where a retry cannot pay twice). */
   retries?: number;
 }
@@ -20,10 +22,11 @@ export async function callJson(call: JsonCall): Promise<{ status: number; body: 
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
+      const contentType = call.form ? 'application/x-www-form-urlencoded' : 'application/json';
       const response = await fetch(call.url, {
         method: call.method,
-        headers: { Accept: 'application/json', ...(call.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...call.headers },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        headers: { Accept: 'application/json', ...(call.body === undefined ? {} : { 'Content-Type': contentType }), ...call.headers },
+        body: call.body === undefined ? undefined : call.form ? new URLSearchParams(call.body as Record<string, string>) : JSON.stringify(call.body),
         signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
         redirect: 'error',
       });
@@ -55,6 +58,35 @@ export function safeEqual(expected: string, received: string): boolean {
 
 export function hmacSha256Hex(secret: string, payload: Buffer | string): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
+}
+
+export interface AmountLimit {
+  /** Inclusive, in minor units. */
+  min: number;
+  max: number;
+}
+
+/**
+ * Checks an amount against the currencies a provider takes for AlipayHK and their limits, before
+ * the provider is called, so that the merchant gets a clear error instead of the provider's.
+ */
+export function checkAmount(provider: string, amount: Money, limits: Record<string, AmountLimit>): void {
+  checkAlipayHkLimits(amount);
+  const limit = limits[amount.currency];
+  if (!limit) {
+    throw new ProviderRequestError(`${provider} takes AlipayHK payments in ${Object.keys(limits).join(', ')}, not ${amount.currency}`, 'amount.currency');
+  }
+  if (amount.value < limit.min || amount.value > limit.max) {
+    throw new ProviderRequestError(
+      `${provider} takes AlipayHK payments of ${limit.min} to ${limit.max} minor units of ${amount.currency}, not ${amount.value}`,
+      'amount.value',
+    );
+  }
+}
+
+/** Basic authentication (Omise: the secret key as user name; Worldpay: user and password). */
+export function basicAuth(user: string, password = ''): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
 /** AlipayHK takes 0.01 to 50,000 HKD a payment (../shared/seeds/README.md). */

@@ -1,6 +1,8 @@
 import type { Environment, Money, PaymentStatus } from '../types.js';
 
 export interface CreatePaymentInput {
+  /** Our session id: unique per payment attempt, usable as the provider's transaction reference. */
+  sessionId: string;
   amount: Money;
   reference: string;
   description?: string;
@@ -10,6 +12,8 @@ export interface CreatePaymentInput {
   /** Sent to the provider as its own idempotency key where it has one. */
   idempotencyKey: string;
   locale?: string;
+  /** The shopper's browser, from the create request (UQPAY wants the OS even on desktops). */
+  userAgent?: string;
 }
 
 export interface ProviderPayment {
@@ -19,6 +23,13 @@ export interface ProviderPayment {
   qrCode?: string;
   redirectUrl?: string;
   expiresAt?: string;
+  /**
+   * The flow the provider's answer calls for, when it is not the detected one: a hosted page
+   * that itself shows the QR (Omise, NomuPay qr_link, Worldpay) is a redirect even on a desktop.
+   */
+  flow?: 'qr' | 'redirect';
+  /** What the provider's webhooks name the payment by, when not `paymentId` (Worldpay: the transaction reference). */
+  eventKey?: string;
 }
 
 export interface ProviderPaymentState {
@@ -32,6 +43,8 @@ export interface ProviderPaymentState {
 /** A verified webhook that says something about a payment; `undefined` for events we ignore. */
 export interface ProviderWebhookEvent extends ProviderPaymentState {
   eventId: string;
+  /** Set when the event names the payment by `ProviderPayment.eventKey` instead of its id. */
+  eventKey?: string;
 }
 
 export interface PaymentProvider {

@@ -4,17 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { hmacSha256Hex } from '../providers/shared.js';
+import { isSafeUrl } from './validate.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
-
-function isSafeUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  } catch {
-    return false;
-  }
-}
 
 /** The request checks Checkout.com documents for an alipay_hk payment, as its error codes. */
 export function checkoutComRequestErrors(body: any, processingChannelId: string): string[] {
@@ -62,6 +53,14 @@ function render(payment: SandboxPayment, context: SandboxContext) {
 }
 
 export const checkoutComDialect: SandboxDialect = {
+  factory: 'checkoutCom',
+  defaultCredentials: {
+    secretKey: 'sk_sbox_alipayhk_checkout_sandbox',
+    webhookSecret: 'whsec_alipayhk_checkout_sandbox',
+    processingChannelId: 'pc_sandbox0alipayhk0checkout',
+  },
+  adapterOptions: ({ credentials }) => ({ ...credentials }),
+
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const isCreate = path === '/payments' && req.method === 'POST';
@@ -95,7 +94,7 @@ export const checkoutComDialect: SandboxDialect = {
       sendJson(res, 202, { id: payment.id, status: 'Pending', reference: payment.reference, _links: render(payment, context)._links });
       return true;
     }
-    const errors = checkoutComRequestErrors(body ?? {}, context.credentials.processingChannelId);
+    const errors = checkoutComRequestErrors(body ?? {}, context.credentials.processingChannelId!);
     if (errors.length > 0) {
       sendJson(res, 422, { request_id: requestId, error_type: 'request_invalid', error_codes: errors });
       return true;
@@ -119,7 +118,7 @@ export const checkoutComDialect: SandboxDialect = {
     return true;
   },
 
-  webhook(payment, context) {
+  async webhook(payment, context) {
     const outcome = payment.outcome!;
     const body = JSON.stringify({
       id: randomId('evt_'),

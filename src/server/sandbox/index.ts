@@ -7,16 +7,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from '../http.js';
 import { checkoutComDialect } from './checkout-com.js';
+import { nomupayDialect } from './nomupay.js';
+import { omiseDialect } from './omise.js';
+import { uqpayDialect } from './uqpay.js';
 import { walletPage } from './wallet-page.js';
+import { worldpayDialect } from './worldpay.js';
 
-export type SandboxProviderName = 'checkout-com';
+export type SandboxProviderName = 'omise' | 'nomupay' | 'checkout-com' | 'uqpay' | 'worldpay';
 
 export interface SandboxOptions {
   provider: SandboxProviderName;
   /** The merchant backend's webhook route for this provider. */
   webhookUrl: string;
   /** Shared with the adapter: its secret key, webhook secret and so on. Defaults suit the demo. */
-  credentials?: Partial<SandboxCredentials>;
+  credentials?: SandboxCredentials;
   /** Payments not completed by then expire on their own (default 15 minutes). */
   paymentLifetimeMs?: number;
   port?: number;
@@ -25,17 +29,8 @@ export interface SandboxOptions {
   logger?: Pick<Console, 'warn' | 'error'>;
 }
 
-export interface SandboxCredentials {
-  secretKey: string;
-  webhookSecret: string;
-  processingChannelId: string;
-}
-
-export const SANDBOX_CREDENTIALS: SandboxCredentials = {
-  secretKey: 'sk_sbox_alipayhk_checkout_sandbox',
-  webhookSecret: 'whsec_alipayhk_checkout_sandbox',
-  processingChannelId: 'pc_sandbox0alipayhk0checkout',
-};
+/** The provider's keys as the sandbox checks them; each dialect has demo defaults. */
+export type SandboxCredentials = Record<string, string>;
 
 export type WalletOutcome = 'approve' | 'decline' | 'expire';
 
@@ -62,22 +57,36 @@ export interface SandboxContext {
 }
 
 export interface SandboxDialect {
+  /** The `providers` factory that talks to this dialect. */
+  factory: 'omise' | 'nomupay' | 'checkoutCom' | 'uqpay' | 'worldpay';
+  defaultCredentials: SandboxCredentials;
+  /** Options for the factory that make the adapter talk to this sandbox. */
+  adapterOptions(context: SandboxContext, webhookUrl: string): Record<string, unknown>;
   /** Serves the provider's API; false when the route is not one of its own. */
   handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext): Promise<boolean>;
-  /** The signed webhook for a payment that just reached `outcome`. */
-  webhook(payment: SandboxPayment, context: SandboxContext): { headers: Record<string, string>; body: string };
+  /** The signed webhook for a payment that just reached `outcome`, and where it goes (default: `webhookUrl`). */
+  webhook(payment: SandboxPayment, context: SandboxContext): Promise<{ headers: Record<string, string>; body: string; url?: string }>;
 }
 
 export interface Sandbox {
   url: string;
   provider: SandboxProviderName;
   credentials: SandboxCredentials;
+  /** Options for `providers[factory](…)` that point the adapter at this sandbox (with `baseUrl`). */
+  adapterOptions: Record<string, unknown>;
+  factory: SandboxDialect['factory'];
   /** Payments created so far (for tests: "still exactly one provider payment"). */
   payments(): SandboxPayment[];
   close(): Promise<void>;
 }
 
-const dialects: Record<SandboxProviderName, SandboxDialect> = { 'checkout-com': checkoutComDialect };
+const dialects: Record<SandboxProviderName, SandboxDialect> = {
+  omise: omiseDialect,
+  nomupay: nomupayDialect,
+  'checkout-com': checkoutComDialect,
+  uqpay: uqpayDialect,
+  worldpay: worldpayDialect,
+};
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -94,7 +103,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const payments = new Map<string, SandboxPayment>();
   const context: SandboxContext = {
     url: '',
-    credentials: { ...SANDBOX_CREDENTIALS, ...options.credentials },
+    credentials: { ...dialect.defaultCredentials, ...options.credentials },
     payments,
     idempotency: new Map(),
     newPayment(fields, id) {
@@ -107,9 +116,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   async function complete(payment: SandboxPayment, outcome: WalletOutcome): Promise<void> {
     if (payment.outcome) return;
     payment.outcome = outcome;
-    const { headers, body } = dialect.webhook(payment, context);
     try {
-      const response = await fetch(options.webhookUrl, {
+      const { headers, body, url } = await dialect.webhook(payment, context);
+      const response = await fetch(url ?? options.webhookUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...headers },
         body,
@@ -158,6 +167,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: context.url,
     provider: options.provider,
     credentials: context.credentials,
+    adapterOptions: { ...dialect.adapterOptions(context, options.webhookUrl), baseUrl: context.url },
+    factory: dialect.factory,
     payments: () => [...payments.values()],
     close: () =>
       new Promise<void>((resolve) => {

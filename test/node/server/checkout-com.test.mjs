@@ -1,31 +1,13 @@
 // The Checkout.com adapter against the seed's own examples and against the sandbox.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { providers, WebhookVerificationError, ProviderRequestError } from '../../../dist/server/index.js';
 import { checkoutComDeviceFields, CHECKOUT_COM_STATUSES } from '../../../dist/server/providers/index.js';
 import { checkoutComRequestErrors } from '../../../dist/server/sandbox/checkout-com.js';
 import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
-import { ANDROID_APP, DESKTOP, IPHONE, listen, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
 
-const fixture = (name) => {
-  const { _source, ...json } = JSON.parse(readFileSync(new URL(`../../fixtures/checkout-com/${name}.json`, import.meta.url), 'utf8'));
-  return json;
-};
-
-/** A stand-in for api.checkout.com that records requests and answers with a fixture. */
-async function fakeApi(answer) {
-  const requests = [];
-  const server = await listen(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    requests.push({ method: req.method, url: req.url, headers: req.headers, body: body ? JSON.parse(body) : undefined });
-    const { status, json } = answer(req, requests.length);
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(json === undefined ? '' : JSON.stringify(json));
-  });
-  return { ...server, requests };
-}
+const fixture = (name) => loadFixture('checkout-com', name);
 
 const options = (baseUrl) => ({ secretKey: 'sk_test_1', processingChannelId: 'pc_test', webhookSecret: 'whsec_1', baseUrl, logger: quietLogger });
 const input = (environment) => ({

@@ -1,6 +1,7 @@
 // Real servers on 127.0.0.1 for the server tests: a merchant backend (the handler under test
 // on node:http), the sandbox provider, and a scriptable stand-in for a provider's API.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createCheckoutHandler, memoryStore, providers, startSandbox } from '../../../dist/server/index.js';
 
@@ -69,4 +70,26 @@ export async function startMerchant(options = {}) {
       await merchant.close();
     },
   };
+}
+
+/** A seed example copied into test/fixtures/<provider>/<name>.json, without its `_source` note. */
+export function loadFixture(provider, name) {
+  const { _source, ...json } = JSON.parse(readFileSync(new URL(`../../fixtures/${provider}/${name}.json`, import.meta.url), 'utf8'));
+  return json;
+}
+
+/** A stand-in for a provider's API that records requests (JSON or form bodies) and answers as told. */
+export async function fakeApi(answer) {
+  const requests = [];
+  const server = await listen(async (req, res) => {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
+    const body = !text ? undefined : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
+    requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+    const { status, json } = answer(req, requests.length);
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(json === undefined ? '' : JSON.stringify(json));
+  });
+  return { ...server, requests };
 }
