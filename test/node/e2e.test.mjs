@@ -180,17 +180,19 @@ describe('decline and expiry', () => {
     });
   }
 
-  it('Expire → alipayhk-expired, then "Get a new code" makes a new payment', async () => {
-    const sandbox = demo.sandboxes['checkout-com'];
-    const before = sandbox.payments().length;
-    const { page, session: first } = await checkout('checkout-com');
-    await pay(page, first, 'expire');
-    await waitFor(page, hasEvent('alipayhk-expired'));
-    await page.evaluate(`${inShadow('button[part=button]')}.click()`);
-    await waitFor(page, `window.__events.filter((e) => e.type === 'alipayhk-ready').length === 2`);
-    const readies = (await events(page)).filter((e) => e.type === 'alipayhk-ready');
-    assert.notEqual(readies[1].detail.session.id, first.id);
-    assert.equal(sandbox.payments().length, before + 2);
-    await page.close();
-  });
+  for (const provider of PROVIDERS) {
+    it(`${provider}: Expire → alipayhk-expired, then "Get a new code" makes a new payment`, async () => {
+      const sandbox = demo.sandboxes[provider];
+      const before = sandbox.payments().length;
+      const { page, session: first } = await checkout(provider);
+      await pay(page, first, 'expire');
+      await waitFor(page, hasEvent('alipayhk-expired'));
+      await page.evaluate(`${inShadow('button[part=button]')}.click()`);
+      await waitFor(page, `window.__events.filter((e) => e.type === 'alipayhk-ready').length === 2`);
+      const readies = (await events(page)).filter((e) => e.type === 'alipayhk-ready');
+      assert.notEqual(readies[1].detail.session.id, first.id);
+      assert.equal(sandbox.payments().length, before + 2);
+      await page.close();
+    });
+  }
 });

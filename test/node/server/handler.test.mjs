@@ -208,3 +208,24 @@ describe('mounting', () => {
     }
   });
 });
+
+describe('every provider: the sandbox wallet\'s webhook is verified and applied', () => {
+  for (const provider of ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay']) {
+    for (const [outcome, status] of [['approve', 'succeeded'], ['decline', 'failed'], ['expire', 'expired']]) {
+      it(`${provider}: ${outcome} → ${status}, from the webhook alone`, async () => {
+        const shop = await startMerchant({}, provider);
+        try {
+          const { status: created, body: session } = await shop.create({ environment: IPHONE });
+          assert.equal(created, 201);
+          assert.equal(await shop.wallet(session, outcome), 303);
+          assert.deepEqual(shop.webhookFailures, []);
+          // Make the provider's status API say pending: what is served now came from the webhook.
+          for (const payment of shop.sandbox.payments()) payment.outcome = undefined;
+          assert.equal((await shop.status(session)).body.status, status);
+        } finally {
+          await shop.close();
+        }
+      });
+    }
+  }
+});

@@ -22,25 +22,27 @@ export async function listen(handler) {
   };
 }
 
-/** A merchant backend on the Checkout.com sandbox; `options` override the handler's. */
-export async function startMerchant(options = {}) {
+/** A merchant backend on a provider's sandbox (Checkout.com by default); `options` override the handler's. */
+export async function startMerchant(options = {}, provider = 'checkout-com') {
   let handler;
   const merchant = await listen((req, res) => handler(req, res));
+  const webhookFailures = [];
   const sandbox = await startSandbox({
-    provider: 'checkout-com',
-    webhookUrl: `${merchant.url}/api/alipayhk/webhooks/checkout-com`,
-    logger: quietLogger,
+    provider,
+    webhookUrl: `${merchant.url}/api/alipayhk/webhooks/${provider}`,
+    logger: { warn: (message) => webhookFailures.push(message), error: (message) => webhookFailures.push(message) },
   });
   const orders = [];
   handler = createCheckoutHandler({
     basePath: '/api/alipayhk',
-    provider: providers.checkoutCom({ ...sandbox.credentials, baseUrl: sandbox.url, logger: quietLogger }),
+    provider: providers[sandbox.factory]({ ...sandbox.adapterOptions, logger: quietLogger }),
     store: memoryStore(),
     returnUrl: 'https://shop.example/checkout/return',
     logger: quietLogger,
     order({ context }) {
       orders.push(context);
-      return { amount: { value: 12345, currency: 'HKD' }, reference: `ORDER-${orders.length}`, description: 'Test order' };
+      const currency = provider === 'omise' ? 'SGD' : 'HKD';
+      return { amount: { value: 12345, currency }, reference: `ORDER-${orders.length}`, description: 'Test order' };
     },
     ...options,
   });
@@ -48,6 +50,8 @@ export async function startMerchant(options = {}) {
     url: merchant.url,
     sandbox,
     orders,
+    /** What the sandbox logged when a webhook was refused or could not be sent. */
+    webhookFailures,
     async create({ key = crypto.randomUUID(), environment = DESKTOP, context, headers = {} } = {}) {
       const response = await fetch(`${merchant.url}/api/alipayhk/sessions`, {
         method: 'POST',
@@ -62,7 +66,8 @@ export async function startMerchant(options = {}) {
     },
     /** Presses a button on the sandbox's wallet page, as the shopper would. */
     async wallet(session, outcome) {
-      const response = await fetch(session.qrCode.replace(/\/?$/, `/${outcome}`), { method: 'POST', redirect: 'manual' });
+      const walletUrl = session.qrCode ?? session.redirectUrl;
+      const response = await fetch(walletUrl.replace(/\/?$/, `/${outcome}`), { method: 'POST', redirect: 'manual' });
       return response.status;
     },
     async close() {
