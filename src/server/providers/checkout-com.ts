@@ -2,10 +2,9 @@
 // source.type "alipay_hk" and processing.terminal_type / os_type, redirect to
 // _links.redirect.href, GET /payments/{id} for the status, Cko-Signature on webhooks.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAlipayHkLimits, header, hmacSha256Hex, safeEqual } from './shared.js';
+import { callJson, checkAlipayHkLimits, failureFields, header, statusMapper, verifyHmacJson } from './shared.js';
 import {
   ProviderError,
-  WebhookVerificationError,
   type CreatePaymentInput,
   type Logger,
   type PaymentProvider,
@@ -67,21 +66,10 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
   const logger = options.logger ?? console;
   const auth = { Authorization: `Bearer ${options.secretKey}` };
 
-  function mapStatus(providerStatus: string): PaymentStatus {
-    const status = CHECKOUT_COM_STATUSES[providerStatus];
-    if (status) return status;
-    logger.warn(`checkout-com: unknown payment status ${JSON.stringify(providerStatus)}, treated as pending`);
-    return 'pending';
-  }
-
-  function failureOf(body: any): Pick<ProviderPaymentState, 'failureCode' | 'failureMessage'> {
-    const code = body?.response_code ?? body?.data?.response_code;
-    const message = body?.response_summary ?? body?.data?.response_summary;
-    return {
-      ...(typeof code === 'string' ? { failureCode: code } : {}),
-      ...(typeof message === 'string' ? { failureMessage: message } : {}),
-    };
-  }
+  const mapStatus = statusMapper('checkout-com', CHECKOUT_COM_STATUSES, logger);
+  /** A declined payment's reason, from the payment or from a webhook's `data`. */
+  const failureOf = (status: PaymentStatus, body: any) =>
+    failureFields(status, body?.response_code ?? body?.data?.response_code, body?.response_summary ?? body?.data?.response_summary);
 
   return {
     name: 'checkout-com',
@@ -131,20 +119,11 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         throw new ProviderError(`checkout-com: get payment answered HTTP ${status}`, status, body);
       }
       const mapped = mapStatus(body.status);
-      return { paymentId, providerStatus: body.status, status: mapped, ...(mapped === 'failed' ? failureOf(body) : {}) };
+      return { paymentId, providerStatus: body.status, status: mapped, ...failureOf(mapped, body) };
     },
 
     async parseWebhook(rawBody, headers): Promise<ProviderWebhookEvent | undefined> {
-      const signature = header(headers, 'cko-signature') ?? '';
-      if (!safeEqual(hmacSha256Hex(options.webhookSecret, rawBody), signature.toLowerCase())) {
-        throw new WebhookVerificationError('checkout-com: Cko-Signature does not match');
-      }
-      let event: any;
-      try {
-        event = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('checkout-com: webhook body is not JSON');
-      }
+      const event = verifyHmacJson('checkout-com', rawBody, options.webhookSecret, header(headers, 'cko-signature'), 'Cko-Signature');
       const status = CHECKOUT_COM_WEBHOOKS[event?.type];
       if (!status || typeof event?.data?.id !== 'string' || typeof event?.id !== 'string') return undefined;
       return {
@@ -152,7 +131,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         paymentId: event.data.id,
         providerStatus: event.type,
         status,
-        ...(status === 'failed' ? failureOf(event) : {}),
+        ...failureOf(status, event),
       };
     },
   };

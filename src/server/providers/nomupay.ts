@@ -4,7 +4,7 @@
 // Webhooks are HS256 JWS (seeds/README.md), verified with `jose`, the standard JOSE library.
 import { compactVerify, errors as joseErrors } from 'jose';
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, failureFields, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -54,24 +54,12 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
   const auth = { Authorization: `Bearer ${options.apiKey}` };
   const webhookKey = new TextEncoder().encode(options.webhookSecret);
 
-  function mapStatus(providerStatus: string): PaymentStatus {
-    const status = NOMUPAY_STATUSES[providerStatus];
-    if (status) return status;
-    logger.warn(`nomupay: unknown payment status ${JSON.stringify(providerStatus)}, treated as pending`);
-    return 'pending';
-  }
+  const mapStatus = statusMapper('nomupay', NOMUPAY_STATUSES, logger);
 
   function stateOf(payment: any): ProviderPaymentState {
     if (typeof payment?.id !== 'string' || typeof payment?.status !== 'string') throw new ProviderError('nomupay: not a payment', undefined, payment);
     const status = mapStatus(payment.status);
-    const reason = payment.reason;
-    return {
-      paymentId: payment.id,
-      providerStatus: payment.status,
-      status,
-      ...(status === 'failed' && typeof reason?.code === 'string' ? { failureCode: reason.code } : {}),
-      ...(status === 'failed' && typeof reason?.description === 'string' ? { failureMessage: reason.description } : {}),
-    };
+    return { paymentId: payment.id, providerStatus: payment.status, status, ...failureFields(status, payment.reason?.code, payment.reason?.description) };
   }
 
   return {
@@ -118,12 +106,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
         if (error instanceof joseErrors.JOSEError) throw new WebhookVerificationError(`nomupay: ${error.code}`);
         throw new WebhookVerificationError('nomupay: webhook is not a JWS');
       }
-      let event: any;
-      try {
-        event = JSON.parse(new TextDecoder().decode(payload));
-      } catch {
-        throw new WebhookVerificationError('nomupay: signed payload is not JSON');
-      }
+      const event = webhookJson('nomupay', payload);
       const payment = event?.payment ?? event?.data;
       if (typeof event?.id !== 'string' || typeof payment?.id !== 'string') return undefined;
       return { ...stateOf(payment), eventId: event.id };

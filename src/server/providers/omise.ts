@@ -4,7 +4,7 @@
 // Omise's own advice for webhooks is to fetch the charge again with the secret key: we do,
 // so a forged event can say anything and change nothing.
 import type { Environment, PaymentStatus } from '../types.js';
-import { basicAuth, callJson, checkAmount, type AmountLimit } from './shared.js';
+import { basicAuth, callJson, checkAmount, failureFields, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -47,12 +47,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
   const logger = options.logger ?? console;
   const auth = { Authorization: basicAuth(options.secretKey) };
 
-  function mapStatus(providerStatus: string): PaymentStatus {
-    const status = OMISE_STATUSES[providerStatus];
-    if (status) return status;
-    logger.warn(`omise: unknown charge status ${JSON.stringify(providerStatus)}, treated as pending`);
-    return 'pending';
-  }
+  const mapStatus = statusMapper('omise', OMISE_STATUSES, logger);
 
   function stateOf(charge: any): ProviderPaymentState {
     if (typeof charge?.id !== 'string' || typeof charge?.status !== 'string') throw new ProviderError('omise: not a charge', undefined, charge);
@@ -61,8 +56,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
       paymentId: charge.id,
       providerStatus: charge.status,
       status,
-      ...(status === 'failed' && typeof charge.failure_code === 'string' ? { failureCode: charge.failure_code } : {}),
-      ...(status === 'failed' && typeof charge.failure_message === 'string' ? { failureMessage: charge.failure_message } : {}),
+      ...failureFields(status, charge.failure_code, charge.failure_message),
     };
   }
 
@@ -111,12 +105,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
     getPayment: getCharge,
 
     async parseWebhook(rawBody): Promise<ProviderWebhookEvent | undefined> {
-      let event: any;
-      try {
-        event = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('omise: webhook body is not JSON');
-      }
+      const event = webhookJson('omise', rawBody);
       if (event?.object !== 'event' || typeof event.key !== 'string' || !event.key.startsWith('charge.')) return undefined;
       const chargeId = event.data?.id;
       if (typeof chargeId !== 'string' || !/^chrg_[\w]+$/.test(chargeId)) throw new WebhookVerificationError('omise: event names no charge');

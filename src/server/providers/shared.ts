@@ -1,8 +1,8 @@
 // What every adapter needs: JSON over fetch with a timeout and a retry that reuses the
 // provider's idempotency key, constant-time signature checks, and AlipayHK's own limits.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Money } from '../types.js';
-import { ProviderError, ProviderRequestError } from './types.js';
+import type { Money, PaymentStatus } from '../types.js';
+import { ProviderError, ProviderRequestError, WebhookVerificationError, type Logger } from './types.js';
 
 export const PROVIDER_TIMEOUT_MS = 10_000;
 
@@ -105,4 +105,40 @@ export function checkAlipayHkLimits(amount: Money): void {
 export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A status table lookup: anything the table lacks is pending, and said in the log. */
+export function statusMapper(provider: string, table: Record<string, PaymentStatus>, logger: Logger): (providerStatus: string) => PaymentStatus {
+  return (providerStatus) => {
+    const status = table[providerStatus];
+    if (status) return status;
+    logger.warn(`${provider}: unknown status ${JSON.stringify(providerStatus)}, treated as pending`);
+    return 'pending';
+  };
+}
+
+/** `failureCode` / `failureMessage` for a failed payment, when the provider gave strings. */
+export function failureFields(status: PaymentStatus, code: unknown, message: unknown): { failureCode?: string; failureMessage?: string } {
+  if (status !== 'failed') return {};
+  return {
+    ...(typeof code === 'string' ? { failureCode: code } : {}),
+    ...(typeof message === 'string' ? { failureMessage: message } : {}),
+  };
+}
+
+/** Parses a verified webhook body; one that is not JSON is treated as not genuine. */
+export function webhookJson(provider: string, raw: Buffer | Uint8Array | string): any {
+  try {
+    return JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8'));
+  } catch {
+    throw new WebhookVerificationError(`${provider}: webhook body is not JSON`);
+  }
+}
+
+/** Checks a hex HMAC-SHA256 of the raw body (Checkout.com, UQPAY) and parses it. */
+export function verifyHmacJson(provider: string, raw: Buffer, secret: string, signature: string | undefined, headerName: string): any {
+  if (!safeEqual(hmacSha256Hex(secret, raw), (signature ?? '').toLowerCase())) {
+    throw new WebhookVerificationError(`${provider}: ${headerName} does not match`);
+  }
+  return webhookJson(provider, raw);
 }

@@ -4,10 +4,9 @@
 // REDIRECT (`url`); DETAIL for the status; NOTIFICATION signed with the notification key.
 // The seed leaves out paths, amount format and signature scheme: see the README for our choices.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, header, hmacSha256Hex, safeEqual, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, failureFields, header, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
-  WebhookVerificationError,
   type CreatePaymentInput,
   type Logger,
   type PaymentProvider,
@@ -61,23 +60,12 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
   const headers = { 'x-client-id': options.clientId, 'x-api-key': options.apiKey };
   const lifetime = Math.min(options.expiresInMs ?? 15 * 60_000, MAX_EXPIRY_MS - 60_000);
 
-  function mapStatus(providerStatus: string): PaymentStatus {
-    const status = UQPAY_STATUSES[providerStatus];
-    if (status) return status;
-    logger.warn(`uqpay: unknown status ${JSON.stringify(providerStatus)}, treated as pending`);
-    return 'pending';
-  }
+  const mapStatus = statusMapper('uqpay', UQPAY_STATUSES, logger);
 
   function stateOf(data: any): ProviderPaymentState {
     if (typeof data?.paymentId !== 'string' || typeof data?.status !== 'string') throw new ProviderError('uqpay: not a payment', undefined, data);
     const status = mapStatus(data.status);
-    return {
-      paymentId: data.paymentId,
-      providerStatus: data.status,
-      status,
-      ...(status === 'failed' && typeof data.errorCode === 'string' ? { failureCode: data.errorCode } : {}),
-      ...(status === 'failed' && typeof data.errorMessage === 'string' ? { failureMessage: data.errorMessage } : {}),
-    };
+    return { paymentId: data.paymentId, providerStatus: data.status, status, ...failureFields(status, data.errorCode, data.errorMessage) };
   }
 
   return {
@@ -121,16 +109,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
     },
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {
-      const signature = header(requestHeaders, 'x-signature') ?? '';
-      if (!safeEqual(hmacSha256Hex(options.notificationKey, rawBody), signature.toLowerCase())) {
-        throw new WebhookVerificationError('uqpay: x-signature does not match');
-      }
-      let notification: any;
-      try {
-        notification = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('uqpay: notification is not JSON');
-      }
+      const notification = verifyHmacJson('uqpay', rawBody, options.notificationKey, header(requestHeaders, 'x-signature'), 'x-signature');
       if (typeof notification?.notifyId !== 'string' || typeof notification?.data?.paymentId !== 'string') return undefined;
       return { ...stateOf(notification.data), eventId: notification.notifyId };
     },

@@ -3,7 +3,7 @@
 // shopper goes to `url`; GET /apmPayments/{paymentId} (the `_links.self.href`) for `lastEvent`.
 // Webhooks carry `Event-Signature: {keyId}/SHA256/{hmac}` and name the transactionReference.
 import type { Environment, PaymentStatus } from '../types.js';
-import { basicAuth, callJson, checkAmount, header, hmacSha256Hex, safeEqual, type AmountLimit } from './shared.js';
+import { basicAuth, callJson, checkAmount, header, hmacSha256Hex, safeEqual, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -64,12 +64,7 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
   const headers = { Authorization: basicAuth(options.username, options.password), 'WP-Api-Version': API_VERSION };
   if (options.narrative.length < 1 || options.narrative.length > 24) throw new TypeError('worldpay: narrative must be 1 to 24 characters');
 
-  function mapStatus(providerStatus: string): PaymentStatus {
-    const status = WORLDPAY_STATUSES[providerStatus];
-    if (status) return status;
-    logger.warn(`worldpay: unknown lastEvent ${JSON.stringify(providerStatus)}, treated as pending`);
-    return 'pending';
-  }
+  const mapStatus = statusMapper('worldpay', WORLDPAY_STATUSES, logger);
 
   function state(paymentId: string, lastEvent: string): ProviderPaymentState {
     const status = mapStatus(lastEvent);
@@ -125,12 +120,7 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
       if (!match || !key || !safeEqual(hmacSha256Hex(key, rawBody), match[2]!.toLowerCase())) {
         throw new WebhookVerificationError('worldpay: Event-Signature does not match');
       }
-      let event: any;
-      try {
-        event = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('worldpay: webhook body is not JSON');
-      }
+      const event = webhookJson('worldpay', rawBody);
       const details = event?.eventDetails;
       if (typeof event?.eventId !== 'string' || typeof details?.transactionReference !== 'string' || typeof details?.type !== 'string') return undefined;
       if (!(details.type in WORLDPAY_STATUSES)) return undefined; // refunds and the like
