@@ -101,6 +101,9 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 export class AlipayHKCheckout extends LitElement {
   static override styles = styles;
 
+  /** How long a status request may take before it is abandoned and retried (ms). */
+  static requestTimeoutMs = 15_000;
+
   static {
     // Starting the flow when `session` or `session-url` is set is the update's purpose, not a slip.
     this.disableWarning?.('change-in-update');
@@ -139,6 +142,7 @@ export class AlipayHKCheckout extends LitElement {
     onFatal: (code, reason) => this.#fail(code, `Status request failed: ${reason}`, true),
     onReconnecting: (reconnecting) => (this._reconnecting = reconnecting),
     intervalMs: () => this.#intervalMs(),
+    requestTimeoutMs: () => (this.constructor as typeof AlipayHKCheckout).requestTimeoutMs,
   });
   #countdown = new CountdownController(this);
 

@@ -16,6 +16,8 @@ export interface StatusPollOptions {
   onReconnecting(reconnecting: boolean): void;
   /** The base interval, read each time a request is scheduled. */
   intervalMs(): number;
+  /** How long one status request may take before it is abandoned. */
+  requestTimeoutMs(): number;
 }
 
 interface PollRun {
@@ -132,7 +134,7 @@ export class StatusPollController implements ReactiveController {
     let outcome: StatusOutcome;
     let sentAtMs = Date.now();
     try {
-      const response = await getStatus(run.statusUrl, request.signal);
+      const response = await getStatus(run.statusUrl, request.signal, this.#options.requestTimeoutMs());
       sentAtMs = response.sentAtMs;
       outcome = interpretStatusResponse(response.status, response.body);
       run.retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), Date.now());

@@ -2,8 +2,10 @@
 import type { Environment } from './environment.js';
 import type { Locale } from './locale.js';
 
-/** A status request that takes longer than this is abandoned and counted as a transient failure. */
+/** A request that takes longer than this is abandoned and counted as a transient failure. */
 export const REQUEST_TIMEOUT_MS = 15_000;
+/** A status or session answer is a few hundred bytes; anything this large is not one. */
+export const MAX_RESPONSE_CHARS = 64 * 1024;
 
 export interface CreateSessionRequest {
   environment: Environment;
@@ -36,14 +38,16 @@ export interface JsonResponse {
   receivedAtMs: number;
 }
 
-async function fetchJson(url: string, init: RequestInit, signal: AbortSignal): Promise<JsonResponse> {
-  const timed = withTimeout(signal, REQUEST_TIMEOUT_MS);
+async function fetchJson(url: string, init: RequestInit, signal: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<JsonResponse> {
+  const timed = withTimeout(signal, timeoutMs);
   const sentAtMs = Date.now();
   try {
     const response = await fetch(url, { ...init, signal: timed.signal, credentials: 'same-origin', redirect: 'error' });
+    // Not response.json(): an empty, HTML or oversized body must read as "no answer", not throw.
+    const text = await response.text();
     let body: unknown;
     try {
-      body = await response.json();
+      body = text.length <= MAX_RESPONSE_CHARS ? JSON.parse(text) : undefined;
     } catch {
       body = undefined;
     }
@@ -71,6 +75,6 @@ export function postCreateSession(
   );
 }
 
-export function getStatus(statusUrl: string, signal: AbortSignal): Promise<JsonResponse> {
-  return fetchJson(statusUrl, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' }, signal);
+export function getStatus(statusUrl: string, signal: AbortSignal, timeoutMs?: number): Promise<JsonResponse> {
+  return fetchJson(statusUrl, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' }, signal, timeoutMs);
 }
