@@ -86,10 +86,31 @@ async function send(ctx, reply, defaultBody) {
   }
 }
 
+/** The policy of SPEC issue 5: nothing inline, nothing remote, Trusted Types required. */
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; require-trusted-types-for 'script'";
+
+/** A shop page with only the script-tag bundle, served under the strict policy. */
+function strictPage(id) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CSP</title>
+<script src="/test/support/csp-violations.js"></script>
+<script type="module" src="/dist/alipayhk-checkout.js"></script>
+</head><body>
+<alipayhk-checkout session-url="/api/${id}/sessions" poll-interval="20"></alipayhk-checkout>
+</body></html>`;
+}
+
 /** web-test-runner middleware (Koa). */
 export async function fakeMerchant(ctx, next) {
   const path = ctx.path;
   let match;
+  if ((match = path.match(/^\/fake\/strict-page\/([\w-]+)$/))) {
+    ctx.set('Content-Security-Policy', STRICT_CSP);
+    ctx.type = 'text/html';
+    ctx.body = strictPage(match[1]);
+    return;
+  }
   if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)$/)) && ctx.method === 'POST') {
     const s = scenario(match[1]);
     const script = await readBody(ctx.req);
