@@ -1,6 +1,6 @@
 // Lets `npm start` and `npm test` work on a fresh clone: installs the npm packages when they are
-// missing or older than package-lock.json, and (with --browser) Debian's Chromium when there is
-// no Chromium on the machine.
+// missing or older than package-lock.json, and (with --test-tools) what the tests run against
+// from Debian: Chromium and redis-server, when the machine lacks them.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -17,13 +17,16 @@ if (!existsSync(installed) || statSync('package-lock.json').mtimeMs > statSync(i
   run('npm ci --no-audit --no-fund');
 }
 
-if (process.argv.includes('--browser')) {
+if (process.argv.includes('--test-tools')) {
   const { chromePath } = await import('./chrome-path.mjs');
-  if (!chromePath()) {
+  const missing = [];
+  if (!chromePath()) missing.push('chromium');
+  if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
+  if (missing.length > 0) {
     if (process.getuid?.() !== 0) {
-      console.error('No Chromium found. Install it (Debian: sudo apt-get install -y chromium) or set CHROME_PATH.');
+      console.error(`Missing ${missing.join(' and ')}. Install them (Debian: sudo apt-get install -y ${missing.join(' ')}); set CHROME_PATH for another Chromium.`);
       process.exit(1);
     }
-    run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
+    run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`);
   }
 }

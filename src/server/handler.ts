@@ -32,6 +32,12 @@ export interface CheckoutHandlerOptions {
    * expiry. Set it to the provider's own lifetime; leave it unset when that is not known.
    */
   paymentLifetimeMs?: number;
+  /**
+   * While a session is pending, the status route asks the provider at most this often per
+   * session (default 5 s) and answers from the store in between: webhooks keep the store
+   * current, and thousands of polling widgets do not become thousands of provider calls.
+   */
+  providerCheckIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -104,6 +110,9 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   const ttl = options.sessionTtlMs ?? 24 * 60 * 60_000;
   const logger = options.logger ?? console;
   const { provider } = options;
+  const providerCheckInterval = options.providerCheckIntervalMs ?? 5000;
+  /** When each pending session last asked the provider, in this process. */
+  const lastProviderCheck = new Map<string, number>();
   const sessionKey = (id: string) => `session:${id}`;
   const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
   const idempotencyRecordKey = (key: string) => `idempotency:${key}`;
@@ -238,7 +247,12 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     const stored = SESSION_ID.test(sessionId) ? await store.get<StoredSession>(sessionKey(sessionId)) : undefined;
     if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
     let session = stored.value;
-    if (session.status === 'pending') {
+    const now = Date.now();
+    if (session.status === 'pending' && now - (lastProviderCheck.get(session.id) ?? 0) >= providerCheckInterval) {
+      lastProviderCheck.set(session.id, now);
+      if (lastProviderCheck.size > 10_000) {
+        for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
+      }
       try {
         const state = await provider.getPayment(session.providerPaymentId);
         session = (await applyStatus(session.id, state)) ?? session;

@@ -3,6 +3,8 @@ export { createCheckoutHandler, OrderError, parseEnvironment } from './handler.j
 export type { CheckoutHandler, CheckoutHandlerOptions, OrderRequest } from './handler.js';
 export { memoryStore } from './store.js';
 export type { SessionStore, Versioned } from './store.js';
+export { redisStore } from './redis-store.js';
+export type { RedisEvalClient } from './redis-store.js';
 export { providers } from './providers/index.js';
 export * from './providers/types.js';
 export { startSandbox } from './sandbox/index.js';

@@ -2,22 +2,11 @@
 // script-tag pages), the merchant backend and a sandbox of each provider, driven in headless
 // Chromium. Shoppers pay on the sandbox's wallet page.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { KnownDevices } from 'puppeteer-core';
 import { chromePath } from '../../scripts/chrome-path.mjs';
 import { startDemo } from '../../demo/server.mjs';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.mjs';
 
 let demo;
 let browser;

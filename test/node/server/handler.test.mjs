@@ -137,6 +137,33 @@ describe('GET /sessions/:id/status', () => {
     assert.deepEqual((await merchant.status(session)).body, { status: 'succeeded' });
   });
 
+  it('asks the provider at most once per providerCheckIntervalMs and answers from the store in between', async () => {
+    let checks = 0;
+    const stub = {
+      name: 'stub',
+      mapStatus: () => 'pending',
+      createPayment: async () => ({ paymentId: 'p1', status: 'pending', providerStatus: 'open', qrCode: 'https://qr.example/1' }),
+      getPayment: async () => ({ paymentId: 'p1', status: 'pending', providerStatus: 'open', checks: ++checks }),
+      parseWebhook: async () => undefined,
+    };
+    const handler = createCheckoutHandler({
+      basePath: '/api', provider: stub, returnUrl: 'https://shop.example/', logger: quietLogger, providerCheckIntervalMs: 60_000,
+      order: () => ({ amount: { value: 100, currency: 'HKD' }, reference: 'r' }),
+    });
+    const server = await listen((req, res) => handler(req, res));
+    try {
+      const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Idempotency-Key': 'k-throttle' }, body: JSON.stringify({ environment: DESKTOP }) });
+      const session = await created.json();
+      for (let i = 0; i < 10; i++) {
+        const answer = await fetch(`${server.url}${session.statusUrl}`);
+        assert.deepEqual(await answer.json(), { status: 'pending' });
+      }
+      assert.equal(checks, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reveals nothing for an unknown, foreign or malformed id', async () => {
     for (const id of ['cs_00000000000000000000000000000000', 'pay_123', '..%2F..%2Fetc', 'x'.repeat(300)]) {
       const response = await fetch(`${merchant.url}/api/alipayhk/sessions/${id}/status`);

@@ -39,6 +39,8 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
     store: memoryStore(),
     returnUrl: 'https://shop.example/checkout/return',
     logger: quietLogger,
+    // Ask the provider on every status request, so that tests can make its answer the only source.
+    providerCheckIntervalMs: 0,
     order({ context }) {
       orders.push(context);
       const currency = provider === 'omise' ? 'SGD' : 'HKD';
