@@ -2,26 +2,17 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { fakeMerchant } from './test/support/fake-merchant.mjs';
 import { deviceEmulationPlugin } from './test/support/device-emulation.mjs';
 import { chromePath } from './scripts/chrome-path.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
-export default {
-  files: ['test/browser/**/*.test.ts'],
-  hostname: '127.0.0.1',
-  nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
-  concurrency: 2,
-  testFramework: { config: { timeout: 10000 } },
-  middleware: [fakeMerchant],
-  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  plugins: [
-    commonjs({ include: ['**/node_modules/qrcode/**', '**/node_modules/dijkstrajs/**', '**/node_modules/ua-parser-js/**', '**/node_modules/jsqr/**'] }),
-    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
-    deviceEmulationPlugin(),
-  ],
-  browsers: [
+const CHROMIUM_ONLY = ['test/browser/element/devices.test.ts'];
+
+const launchers = {
+  chromium: () =>
     chromeLauncher({
       // Files run side by side in tabs, and a background tab is `hidden`: it gets no animation
       // frames and, by the contract, must not poll. Focus emulation keeps every tab visible.
@@ -49,5 +40,33 @@ export default {
         ],
       },
     }),
+  firefox: () =>
+    puppeteerLauncher({
+      concurrency: 1,
+      launchOptions: { browser: 'firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', headless: true },
+    }),
+};
+
+/** BROWSERS=chromium,firefox picks the engines (default: both). */
+const engines = (process.env.BROWSERS ?? 'chromium,firefox').split(',').map((name) => name.trim()).filter(Boolean);
+for (const engine of engines) if (!launchers[engine]) throw new Error(`BROWSERS: unknown engine ${engine}`);
+
+export default {
+  files: ['test/browser/**/*.test.ts', ...CHROMIUM_ONLY.map((file) => `!${file}`)],
+  hostname: '127.0.0.1',
+  nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
+  concurrency: 2,
+  testFramework: { config: { timeout: 10000 } },
+  middleware: [fakeMerchant],
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  plugins: [
+    commonjs({ include: ['**/node_modules/qrcode/**', '**/node_modules/dijkstrajs/**', '**/node_modules/ua-parser-js/**', '**/node_modules/jsqr/**'] }),
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    deviceEmulationPlugin(),
+  ],
+  browsers: engines.map((engine) => launchers[engine]()),
+  groups: [
+    // Device emulation goes through the Chrome DevTools Protocol.
+    { name: 'chromium-only', files: CHROMIUM_ONLY, browsers: engines.includes('chromium') ? [launchers.chromium()] : [] },
   ],
 };
