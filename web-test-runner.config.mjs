@@ -3,6 +3,7 @@ import { fromRollup } from '@web/dev-server-rollup';
 import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { fakeMerchant } from './test/support/fake-merchant.mjs';
 import { deviceEmulationPlugin } from './test/support/device-emulation.mjs';
 import { chromePath } from './scripts/chrome-path.mjs';
@@ -44,6 +45,23 @@ const launchers = {
     puppeteerLauncher({
       concurrency: 1,
       launchOptions: { browser: 'firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', headless: true },
+    }),
+  // WebKit, the engine of every iPhone browser: MiniBrowser driven by WebKitWebDriver, which
+  // scripts/test-browsers.mjs starts under Xvfb on WEBKIT_DRIVER_PORT.
+  webkit: () =>
+    webdriverLauncher({
+      automationProtocol: 'webdriver',
+      hostname: '127.0.0.1',
+      port: Number(process.env.WEBKIT_DRIVER_PORT ?? 4445),
+      logLevel: 'error',
+      capabilities: {
+        browserName: 'MiniBrowser',
+        'wdio:enforceWebDriverClassic': true,
+        'webkitgtk:browserOptions': {
+          binary: process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+          args: ['--automation'],
+        },
+      },
     }),
 };
 

@@ -1,6 +1,7 @@
 // Lets `npm start` and `npm test` work on a fresh clone: installs the npm packages when they are
 // missing or older than package-lock.json, and (with --test-tools) what the tests run against
-// from Debian: Chromium, Firefox ESR and redis-server, when the machine lacks them.
+// from Debian: Chromium, Firefox ESR, WebKit's WebDriver with Xvfb, and redis-server, when the
+// machine lacks them.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -22,6 +23,8 @@ if (process.argv.includes('--test-tools')) {
   const missing = [];
   if (!chromePath()) missing.push('chromium');
   if (!existsSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr')) missing.push('firefox-esr');
+  if (!existsSync('/usr/bin/WebKitWebDriver')) missing.push('webkit2gtk-driver');
+  if (!existsSync('/usr/bin/xvfb-run')) missing.push('xvfb', 'xauth');
   if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
   if (missing.length > 0) {
     if (process.getuid?.() !== 0) {

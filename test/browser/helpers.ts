@@ -35,8 +35,12 @@ export interface Scenario {
   requests(route?: 'create' | 'status'): Promise<RecordedRequest[]>;
 }
 
+/** Scenarios of this test file, so that cleaning up touches nothing of another file's. */
+const ownScenarios = new Set<string>();
+
 export async function scenario(replies: { create?: Reply[]; status?: Reply[] } = {}): Promise<Scenario> {
   const id = `t${Math.random().toString(36).slice(2, 12)}`;
+  ownScenarios.add(id);
   const s: Scenario = {
     id,
     sessionUrl: `/api/${id}/sessions`,
@@ -131,6 +135,13 @@ export function restoreVisibility(): void {
   delete (document as unknown as Record<string, unknown>).hidden;
 }
 
+/**
+ * Forgets the resume records of this file's scenarios. Only those: some runners (WebKit's, over
+ * WebDriver) run several test files as iframes of one page, which share one sessionStorage.
+ */
 export function clearResumeStorage(): void {
-  for (const key of Object.keys(sessionStorage)) if (key.startsWith('alipayhk-checkout:')) sessionStorage.removeItem(key);
+  for (const key of Object.keys(sessionStorage)) {
+    const id = key.match(/^alipayhk-checkout:.*\/api\/([\w-]+)\/sessions$/)?.[1];
+    if (id && ownScenarios.has(id)) sessionStorage.removeItem(key);
+  }
 }
