@@ -73,7 +73,8 @@ export default {
   files: ['test/browser/**/*.test.ts', ...CHROMIUM_ONLY.map((file) => `!${file}`)],
   hostname: '127.0.0.1',
   nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
-  concurrency: 2,
+  // One file at a time per engine: the three engines already run side by side on two cores.
+  concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   middleware: [fakeMerchant],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),

@@ -6,17 +6,18 @@ import { clearResumeStorage, scenario, until } from '../helpers.js';
 describe('SPEC §2 a strict Content-Security-Policy with Trusted Types', () => {
   afterEach(clearResumeStorage);
 
-  it('the script-tag build shows the QR and reports success with zero violations', async () => {
+  it('the script-tag build shows the QR and reports success with zero violations', async function () {
+    this.timeout(30_000); // a whole page load inside the test page
     const s = await scenario({ status: [{ body: { status: 'pending' } }, { body: { status: 'pending' } }, { body: { status: 'succeeded' } }] });
     const frame = document.createElement('iframe');
     frame.src = `/fake/strict-page/${s.id}`;
     document.body.append(frame);
     try {
-      await until(() => !!frame.contentDocument?.querySelector('alipayhk-checkout')?.shadowRoot, 'the element upgraded', 8000);
+      await until(() => !!frame.contentDocument?.querySelector('alipayhk-checkout')?.shadowRoot, 'the element upgraded', 15_000);
       const win = frame.contentWindow as Window & { __violations: string[] };
       const el = frame.contentDocument!.querySelector('alipayhk-checkout')!;
-      await until(() => !!el.shadowRoot!.querySelector('svg[part=qr] path'), 'QR drawn', 8000);
-      await until(() => (el as HTMLElement & { status: string }).status === 'succeeded', 'success', 8000);
+      await until(() => !!el.shadowRoot!.querySelector('svg[part=qr] path'), 'QR drawn', 15_000);
+      await until(() => (el as HTMLElement & { status: string }).status === 'succeeded', 'success', 15_000);
       expect(frame.contentDocument!.querySelector('meta[http-equiv]'), 'the policy comes from the header').to.equal(null);
       expect(win.__violations).to.deep.equal([]);
       // The policy is really in force: Trusted Types refuse a script's text, and say so.
