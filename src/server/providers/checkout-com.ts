@@ -20,6 +20,8 @@ export interface CheckoutComOptions {
   webhookSecret: string;
   /** API origin; the sandbox or a test server stands in for it. */
   baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -78,6 +80,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
       checkAlipayHkLimits(input.amount);
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'POST',
         url: `${baseUrl}/payments`,
         headers: { ...auth, 'Cko-Idempotency-Key': input.idempotencyKey },
@@ -110,6 +113,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'GET',
         url: `${baseUrl}/payments/${encodeURIComponent(paymentId)}`,
         headers: auth,

@@ -22,6 +22,8 @@ export interface NomuPayOptions {
   /** The HS256 key that signs webhooks. */
   webhookSecret: string;
   baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -69,6 +71,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
       checkAmount('NomuPay', input.amount, NOMUPAY_LIMITS);
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'POST',
         url: `${baseUrl}/v1/payments`,
         headers: { ...auth, 'Idempotency-Key': input.idempotencyKey },
@@ -93,7 +96,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
     },
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
-      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/v1/payments/${encodeURIComponent(paymentId)}`, headers: auth, retries: 1 });
+      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/v1/payments/${encodeURIComponent(paymentId)}`, headers: auth, retries: 1, timeoutMs: options.timeoutMs });
       if (status !== 200) throw new ProviderError(`nomupay: get payment answered HTTP ${status}`, status, body);
       return stateOf(body);
     },

@@ -19,6 +19,8 @@ import {
 export interface OmiseOptions {
   secretKey: string;
   baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -61,7 +63,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
   }
 
   async function getCharge(chargeId: string): Promise<ProviderPaymentState> {
-    const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/charges/${encodeURIComponent(chargeId)}`, headers: auth, retries: 1 });
+    const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/charges/${encodeURIComponent(chargeId)}`, headers: auth, retries: 1, timeoutMs: options.timeoutMs });
     if (status !== 200) throw new ProviderError(`omise: get charge answered HTTP ${status}`, status, body);
     return stateOf(body);
   }
@@ -73,6 +75,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
       checkAmount('Omise', input.amount, OMISE_LIMITS);
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'POST',
         url: `${baseUrl}/charges`,
         headers: auth,

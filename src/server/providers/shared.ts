@@ -15,6 +15,8 @@ export interface JsonCall {
   form?: boolean;
   /** Network errors, timeouts and 5xx are retried this many times (only where a retry cannot pay twice). */
   retries?: number;
+  /** Per attempt (default PROVIDER_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export async function callJson(call: JsonCall): Promise<{ status: number; body: any }> {
@@ -27,7 +29,7 @@ export async function callJson(call: JsonCall): Promise<{ status: number; body: 
         method: call.method,
         headers: { Accept: 'application/json', ...(call.body === undefined ? {} : { 'Content-Type': contentType }), ...call.headers },
         body: call.body === undefined ? undefined : call.form ? new URLSearchParams(call.body as Record<string, string>) : JSON.stringify(call.body),
-        signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+        signal: AbortSignal.timeout(call.timeoutMs ?? PROVIDER_TIMEOUT_MS),
         redirect: 'error',
       });
       const text = await response.text();

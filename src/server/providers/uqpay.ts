@@ -25,6 +25,8 @@ export interface UqpayOptions {
   /** Lifetime of the payment code (default 15 minutes, under the seed's 72 hours). */
   expiresInMs?: number;
   baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -77,6 +79,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
       // Whole seconds: expireAt has no finer unit, and the countdown must match what UQPAY enforces.
       const expiresAt = new Date(Math.floor((Date.now() + lifetime) / 1000) * 1000);
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'POST',
         url: `${baseUrl}/v1/payments/pay`,
         headers: { ...headers, 'x-idempotency-key': input.idempotencyKey },
@@ -103,7 +106,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
     },
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
-      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/v1/payments/${encodeURIComponent(paymentId)}`, headers, retries: 1 });
+      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/v1/payments/${encodeURIComponent(paymentId)}`, headers, retries: 1, timeoutMs: options.timeoutMs });
       if (status !== 200) throw new ProviderError(`uqpay: DETAIL answered HTTP ${status}`, status, body);
       return stateOf(body?.data);
     },

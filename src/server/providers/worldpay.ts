@@ -25,6 +25,8 @@ export interface WorldpayOptions {
   /** Webhook keys by key id (`Event-Signature: {keyId}/SHA256/{hmac}`). */
   webhookKeys: Record<string, string>;
   baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -78,6 +80,7 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
       checkAmount('Worldpay', input.amount, WORLDPAY_LIMITS);
       const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
         method: 'POST',
         url: `${baseUrl}/apmPayments`,
         headers,
@@ -109,7 +112,7 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
     },
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
-      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/apmPayments/${encodeURIComponent(paymentId)}`, headers, retries: 1 });
+      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/apmPayments/${encodeURIComponent(paymentId)}`, headers, retries: 1, timeoutMs: options.timeoutMs });
       if (status !== 200 || typeof body?.lastEvent !== 'string') throw new ProviderError(`worldpay: query answered HTTP ${status}`, status, body);
       return state(paymentId, body.lastEvent);
     },

@@ -126,6 +126,39 @@ describe('POST /sessions', () => {
       await flaky.close();
     }
   });
+  it('a provider that hangs times out into a 502; the retry under the same key makes one payment', async () => {
+    let hang = true;
+    const slow = await listen(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      if (hang) return; // never answers
+      const answer = await fetch(merchant.sandbox.url + req.url, { method: req.method, headers: req.headers, body: body || undefined });
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text());
+    });
+    let handler;
+    const server = await listen((req, res) => handler(req, res));
+    handler = createCheckoutHandler({
+      basePath: '/api',
+      provider: providers.checkoutCom({ ...merchant.sandbox.adapterOptions, baseUrl: slow.url, timeoutMs: 200, logger: quietLogger }),
+      order: () => ({ amount: { value: 100, currency: 'HKD' }, reference: 'R' }),
+      returnUrl: 'https://shop.example/r',
+      logger: quietLogger,
+    });
+    try {
+      const key = crypto.randomUUID();
+      const send = () => fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Idempotency-Key': key }, body: JSON.stringify({ environment: DESKTOP }) });
+      const first = await send();
+      assert.equal(first.status, 502);
+      assert.equal((await first.json()).code, 'provider_error');
+      hang = false;
+      const before = merchant.sandbox.payments().length;
+      assert.equal((await send()).status, 201);
+      assert.equal(merchant.sandbox.payments().length, before + 1);
+    } finally {
+      await server.close();
+      await slow.close();
+    }
+  });
 });
 
 describe('GET /sessions/:id/status', () => {
