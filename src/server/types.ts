@@ -2,7 +2,6 @@
 // again on purpose: the server is a Node entry point that must not import browser code.
 
 export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'expired' | 'cancelled';
-export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'succeeded', 'failed', 'expired', 'cancelled'];
 
 export interface Environment {
   deviceType: 'desktop' | 'mobile' | 'tablet';
