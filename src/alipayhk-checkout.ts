@@ -68,6 +68,7 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
  * Takes an AlipayHK payment: creates (or takes) a session, shows a QR on a desktop or sends a
  * phone to the AlipayHK app, polls the merchant's backend and reports the outcome.
  *
+ * @tagname alipayhk-checkout
  * @fires alipayhk-ready - A valid session is shown. Detail: `{ session, flow, environment }`.
  * @fires alipayhk-status - The status changed. Detail: `{ status, previous }`.
  * @fires alipayhk-redirect - Just before navigating to the wallet; cancelable. Detail: `{ url }`.
