@@ -6,7 +6,8 @@ import { createCheckoutHandler, memoryStore, providers, redisStore, startSandbox
 const quiet = { warn() {}, error: console.error };
 let handler;
 const server = createServer((req, res) => handler(req, res));
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+// A backlog for thousands of simulated widgets connecting at once (Node's default is 511).
+await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 8192 }, resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 const sandbox = await startSandbox({ provider: 'checkout-com', webhookUrl: `${origin}/api/alipayhk/webhooks/checkout-com`, logger: quiet });
 

@@ -27,6 +27,12 @@ const { origin } = await new Promise((resolve, reject) => {
 
 const latencies = { create: [], status: [] };
 let errors = 0;
+/** Errors by cause: an HTTP status, or the network error's name. */
+const errorCauses = new Map();
+const countError = (cause) => {
+  errors++;
+  errorCauses.set(cause, (errorCauses.get(cause) ?? 0) + 1);
+};
 /** Sessions the shopper approved in the wallet, and sessions whose widget saw `succeeded`. */
 const approved = new Set();
 const confirmed = new Set();
@@ -37,10 +43,10 @@ async function timed(kind, url, init) {
     const response = await fetch(url, init);
     const body = await response.json();
     latencies[kind].push(performance.now() - start);
-    if (!response.ok) errors++;
+    if (!response.ok) countError(`${kind} HTTP ${response.status} ${body?.code ?? ''}`.trim());
     return response.ok ? body : undefined;
-  } catch {
-    errors++;
+  } catch (error) {
+    countError(`${kind} ${error.cause?.code ?? error.name}`);
     return undefined;
   }
 }
@@ -103,6 +109,7 @@ const rows = [
   ['create p99 (ms)', percentile(latencies.create, 99).toFixed(1)],
   ['status p99 (ms)', percentile(latencies.status, 99).toFixed(1)],
   ['errors', errors],
+  ...[...errorCauses].map(([cause, count]) => [`  of which ${cause}`, count]),
   ['payments approved', approved.size],
   ['payments confirmed', confirmed.size],
   ['payments lost', lost],
