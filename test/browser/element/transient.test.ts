@@ -42,14 +42,6 @@ describe('SPEC §4 transient failures back off and keep the QR', () => {
     expect(polls[1].at - polls[0].at).to.be.at.least(990);
   });
 
-  it('a request that hangs is abandoned and retried, never blocking polling for good', async () => {
-    // The per-request timeout is 15 s; a focus event cannot start a second request meanwhile.
-    const s = await scenario({ status: [{ body: { status: 'pending' } }] });
-    const { events } = await mount({ sessionUrl: s.sessionUrl });
-    await waitForEvent(events, 'alipayhk-ready');
-    await until(async () => (await s.requests('status')).length >= 2, 'polling');
-  });
-
   it('an unknown status string is never taken as a result', async () => {
     const s = await scenario({
       status: [{ body: { status: 'SUCCESS' } }, { body: { status: 'paid' } }, { body: {} }, { body: { status: 'pending' } }],

@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { redisStore, startSandbox } from '../../../dist/server/index.js';
 import { DESKTOP, quietLogger } from './helpers.mjs';
 import { freePort } from '../free-port.mjs';
+import { storeContract } from './store-contract.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,17 +46,8 @@ after(async () => {
 });
 
 describe('redisStore: the SessionStore contract on a real Redis', () => {
-  it('creates once, then only updates at the expected version', async () => {
-    const store = redisStore(client, { prefix: `t${Date.now()}:` });
-    assert.equal(await store.create('k', { n: 1 }, 10_000), true);
-    assert.equal(await store.create('k', { n: 2 }, 10_000), false);
-    assert.deepEqual(await store.get('k'), { value: { n: 1 }, version: 1 });
-    assert.equal(await store.updateIfVersion('k', 2, { n: 3 }, 10_000), false);
-    assert.equal(await store.updateIfVersion('k', 1, { n: 3 }, 10_000), true);
-    assert.deepEqual(await store.get('k'), { value: { n: 3 }, version: 2 });
-    assert.equal(await store.get('missing'), undefined);
-    assert.equal(await store.updateIfVersion('missing', 1, {}, 10_000), false);
-  });
+  let stores = 0;
+  storeContract(() => redisStore(client, { prefix: `contract${Date.now()}-${stores++}:` }));
 
   it('forgets entries after their TTL', async () => {
     const store = redisStore(client, { prefix: `ttl${Date.now()}:` });
@@ -63,14 +55,6 @@ describe('redisStore: the SessionStore contract on a real Redis', () => {
     assert.equal((await store.get('k')).value, 'v');
     await sleep(300);
     assert.equal(await store.get('k'), undefined);
-  });
-
-  it('of 50 concurrent writers at one version, exactly one wins', async () => {
-    const store = redisStore(client, { prefix: `race${Date.now()}:` });
-    await store.create('k', 0, 10_000);
-    const wins = await Promise.all(Array.from({ length: 50 }, (_, i) => store.updateIfVersion('k', 1, i, 10_000)));
-    assert.equal(wins.filter(Boolean).length, 1);
-    assert.equal((await store.get('k')).version, 2);
   });
 });
 
