@@ -113,6 +113,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   const providerCheckInterval = options.providerCheckIntervalMs ?? 5000;
   /** When each pending session last asked the provider, in this process. */
   const lastProviderCheck = new Map<string, number>();
+  let nextPruneAt = 0;
   const sessionKey = (id: string) => `session:${id}`;
   const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
   const idempotencyRecordKey = (key: string) => `idempotency:${key}`;
@@ -250,7 +251,9 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     const now = Date.now();
     if (session.status === 'pending' && now - (lastProviderCheck.get(session.id) ?? 0) >= providerCheckInterval) {
       lastProviderCheck.set(session.id, now);
-      if (lastProviderCheck.size > 10_000) {
+      // Forget old entries now and then, not on every request: this is the polling hot path.
+      if (lastProviderCheck.size > 10_000 && now >= nextPruneAt) {
+        nextPruneAt = now + Math.max(providerCheckInterval, 1000);
         for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
       }
       try {
