@@ -343,7 +343,7 @@ export class AlipayHKCheckout extends LitElement {
       return;
     }
     const expiresAtMs = session.expiresAt ? localExpiryMs(session.expiresAt, record?.clockSkewMs ?? 0) : undefined;
-    this.#poll.start(session.statusUrl, expiresAtMs);
+    this.#poll.start(session.statusUrl, expiresAtMs, session.push === 'sse');
     if (presentation.flow === 'qr') {
       this.#countdown.start(expiresAtMs);
       encodeQr(presentation.qrContent).then(

@@ -2,6 +2,9 @@
 // poll-schedule.ts, never while the page is hidden, at once when the shopper comes back, and a
 // last check at expiry. Everything it starts — timers, listeners, the request — stops when the
 // host leaves the DOM; the poll itself resumes if the host comes back (moved in the DOM).
+// When the session offers push (`push: 'sse'`), a Server-Sent Events stream on the same URL
+// takes the place of the polls while the page is visible; any stream error or silence falls
+// back to polling for the rest of the session, and the last check at expiry is always a poll.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { nextPollDelay, parseRetryAfter } from '../lib/poll-schedule.js';
 import { getStatus } from '../lib/requests.js';
@@ -22,6 +25,11 @@ export interface StatusPollOptions {
 
 interface PollRun {
   statusUrl: string;
+  /** The server offers the status as Server-Sent Events and no stream has failed yet. */
+  push: boolean;
+  stream?: EventSource;
+  /** Falls back to polling when an opened stream says nothing. */
+  streamWatchdog?: ReturnType<typeof setTimeout>;
   /** Local time at which the session expires, corrected for clock skew. */
   expiresAtMs?: number;
   startedAtMs: number;
@@ -53,10 +61,15 @@ export class StatusPollController implements ReactiveController {
     return this.#run !== undefined;
   }
 
-  /** Starts polling `statusUrl` at once, replacing any earlier poll. */
-  start(statusUrl: string, expiresAtMs?: number): void {
+  /** True while a status stream is open. */
+  get streaming(): boolean {
+    return this.#run?.stream !== undefined;
+  }
+
+  /** Starts watching `statusUrl` at once (a stream when `push`, else polls), replacing any earlier run. */
+  start(statusUrl: string, expiresAtMs?: number, push = false): void {
     this.stop();
-    this.#run = { statusUrl, expiresAtMs, startedAtMs: Date.now(), consecutiveFailures: 0 };
+    this.#run = { statusUrl, push: push && typeof EventSource === 'function', expiresAtMs, startedAtMs: Date.now(), consecutiveFailures: 0 };
     if (this.#connected) this.#resume();
   }
 
@@ -108,6 +121,42 @@ export class StatusPollController implements ReactiveController {
     clearTimeout(run.expiryTimer);
     run.request?.abort();
     run.request = undefined;
+    this.#closeStream(run);
+  }
+
+  #closeStream(run: PollRun): void {
+    clearTimeout(run.streamWatchdog);
+    run.stream?.close();
+    run.stream = undefined;
+  }
+
+  #openStream(run: PollRun): void {
+    const stream = new EventSource(run.statusUrl);
+    run.stream = stream;
+    const fallBack = () => {
+      if (this.#run !== run || run.stream !== stream) return;
+      this.#closeStream(run);
+      run.push = false;
+      void this.#check();
+    };
+    // A proxy that buffers the stream would hold every event back: the server sends the status
+    // at once, so silence means polling is the surer way.
+    run.streamWatchdog = setTimeout(fallBack, this.#options.requestTimeoutMs());
+    stream.onerror = fallBack;
+    stream.addEventListener('status', (event) => {
+      if (this.#run !== run || run.stream !== stream) return;
+      clearTimeout(run.streamWatchdog);
+      let body: unknown;
+      try {
+        body = JSON.parse((event as MessageEvent<string>).data);
+      } catch {
+        body = undefined;
+      }
+      const outcome = interpretStatusResponse(200, body);
+      if (outcome.kind !== 'result') return fallBack();
+      // A pending status after expiry proves nothing: the expiry timer's poll decides.
+      this.#handle(run, outcome, 0);
+    });
   }
 
   #schedule(run: PollRun, delayMs: number): void {
@@ -125,8 +174,13 @@ export class StatusPollController implements ReactiveController {
       return;
     }
     clearTimeout(run.timer);
-    // Hidden pages send nothing; visibilitychange brings us back.
-    if (document.visibilityState === 'hidden') return;
+    // Hidden pages send nothing and keep no stream open; visibilitychange brings us back.
+    if (document.visibilityState === 'hidden') return this.#closeStream(run);
+    if (run.push && (run.expiresAtMs === undefined || Date.now() < run.expiresAtMs)) {
+      if (!run.stream) this.#openStream(run);
+      return;
+    }
+    this.#closeStream(run);
 
     const request = new AbortController();
     run.request = request;
@@ -169,6 +223,7 @@ export class StatusPollController implements ReactiveController {
         return;
       }
     }
+    if (run.stream) return; // the stream brings the next status
     if (run.checkWhenAnswered && outcome.kind === 'result') {
       this.#schedule(run, 0);
       return;

@@ -26,6 +26,8 @@ export interface CheckoutSession {
   status?: PaymentStatus;
   merchantName?: string;
   reference?: string;
+  /** `'sse'`: `statusUrl` also answers as Server-Sent Events. */
+  push?: 'sse';
 }
 
 const MAX_QR_CONTENT = 2048;
@@ -107,6 +109,8 @@ export function parseSession(json: unknown, baseUrl: string | undefined = global
     }
     session.status = json.status as PaymentStatus;
   }
+  // Only 'sse' is known; another string is a newer server's offer that this version ignores.
+  if (optionalText(json, 'push') === 'sse') session.push = 'sse';
   const merchantName = optionalText(json, 'merchantName');
   if (merchantName !== undefined) session.merchantName = merchantName;
   const reference = optionalText(json, 'reference');

@@ -38,6 +38,14 @@ export interface CheckoutHandlerOptions {
    * current, and thousands of polling widgets do not become thousands of provider calls.
    */
   providerCheckIntervalMs?: number;
+  /**
+   * How often an open status stream (`Accept: text/event-stream`) reads the store while the
+   * session is pending (default 1 s). A webhook handled by this process is pushed at once; this
+   * read picks up one that another process handled (a shared store).
+   */
+  streamCheckIntervalMs?: number;
+  /** A comment line on open streams this often, so that proxies keep them (default 15 s). */
+  streamHeartbeatMs?: number;
   logger?: Logger;
 }
 
@@ -104,6 +112,11 @@ function checkOrder(order: Order): void {
   if (typeof order.reference !== 'string' || order.reference === '') throw bad('no reference');
 }
 
+/** True when the request asks for the status as Server-Sent Events (what `EventSource` sends). */
+function wantsEventStream(req: IncomingMessage): boolean {
+  return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(headerValue(req, 'accept') ?? '');
+}
+
 export function createCheckoutHandler(options: CheckoutHandlerOptions): CheckoutHandler {
   const basePath = options.basePath.replace(/\/$/, '');
   const store = options.store ?? memoryStore();
@@ -114,6 +127,10 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   /** When each pending session last asked the provider, in this process. */
   const lastProviderCheck = new Map<string, number>();
   let nextPruneAt = 0;
+  const streamCheckInterval = options.streamCheckIntervalMs ?? 1000;
+  const streamHeartbeat = options.streamHeartbeatMs ?? 15_000;
+  /** Open status streams of this process, by session id, told at once when a status is applied here. */
+  const streamListeners = new Map<string, Set<(session: StoredSession) => void>>();
   const sessionKey = (id: string) => `session:${id}`;
   const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
   const idempotencyRecordKey = (key: string) => `idempotency:${key}`;
@@ -123,6 +140,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       id: session.id,
       amount: session.amount,
       statusUrl: `${basePath}/sessions/${session.id}/status`,
+      push: 'sse',
       ...(session.qrCode ? { qrCode: session.qrCode } : {}),
       ...(session.redirectUrl ? { redirectUrl: session.redirectUrl } : {}),
       ...(session.expiresAt ? { expiresAt: session.expiresAt } : {}),
@@ -159,7 +177,10 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         appliedEvents: update.eventId ? [...session.appliedEvents, update.eventId].slice(-20) : session.appliedEvents,
         updatedAt: new Date().toISOString(),
       };
-      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) return next;
+      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) {
+        for (const listener of streamListeners.get(sessionId) ?? []) listener(next);
+        return next;
+      }
     }
     throw new Error(`session ${sessionId} kept changing under a status update`);
   }
@@ -244,27 +265,91 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     }
   }
 
-  async function sessionStatus(res: ServerResponse, sessionId: string): Promise<void> {
+  async function findSession(sessionId: string): Promise<StoredSession> {
     const stored = SESSION_ID.test(sessionId) ? await store.get<StoredSession>(sessionKey(sessionId)) : undefined;
     if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
-    let session = stored.value;
+    return stored.value;
+  }
+
+  /** The session as stored, after asking the provider if a pending one has not been checked lately. */
+  async function checkedSession(session: StoredSession): Promise<StoredSession> {
     const now = Date.now();
-    if (session.status === 'pending' && now - (lastProviderCheck.get(session.id) ?? 0) >= providerCheckInterval) {
-      lastProviderCheck.set(session.id, now);
-      // Forget old entries now and then, not on every request: this is the polling hot path.
-      if (lastProviderCheck.size > 10_000 && now >= nextPruneAt) {
-        nextPruneAt = now + Math.max(providerCheckInterval, 1000);
-        for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
-      }
-      try {
-        const state = await provider.getPayment(session.providerPaymentId);
-        session = (await applyStatus(session.id, state)) ?? session;
-      } catch (error) {
-        // The stored status still stands; the widget asks again.
-        logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
-      }
+    if (session.status !== 'pending' || now - (lastProviderCheck.get(session.id) ?? 0) < providerCheckInterval) return session;
+    lastProviderCheck.set(session.id, now);
+    // Forget old entries now and then, not on every request: this is the polling hot path.
+    if (lastProviderCheck.size > 10_000 && now >= nextPruneAt) {
+      nextPruneAt = now + Math.max(providerCheckInterval, 1000);
+      for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
     }
-    sendJson(res, 200, statusJson(session));
+    try {
+      const state = await provider.getPayment(session.providerPaymentId);
+      return (await applyStatus(session.id, state)) ?? session;
+    } catch (error) {
+      // The stored status still stands; the widget asks again.
+      logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
+      return session;
+    }
+  }
+
+  async function sessionStatus(res: ServerResponse, sessionId: string): Promise<void> {
+    sendJson(res, 200, statusJson(await checkedSession(await findSession(sessionId))));
+  }
+
+  /**
+   * The status as Server-Sent Events: the current status at once, then each change, pushed the
+   * moment this process applies it (a webhook) or finds it (the store, the provider); the stream
+   * ends after a final status. Any error ends it too, and the widget falls back to polling.
+   */
+  async function sessionStatusStream(req: IncomingMessage, res: ServerResponse, sessionId: string): Promise<void> {
+    let session = await findSession(sessionId);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // nginx buffers responses unless told not to, which would hold every event back.
+      'X-Accel-Buffering': 'no',
+    });
+    let lastSent = '';
+    let closed = false;
+    let checkTimer: ReturnType<typeof setTimeout> | undefined;
+    const send = (next: StoredSession) => {
+      if (closed) return;
+      const data = JSON.stringify(statusJson(next));
+      if (data !== lastSent) {
+        lastSent = data;
+        res.write(`event: status\ndata: ${data}\n\n`);
+      }
+      if (next.status !== 'pending') close();
+    };
+    const listeners = streamListeners.get(sessionId) ?? new Set();
+    streamListeners.set(sessionId, listeners);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), streamHeartbeat);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearTimeout(checkTimer);
+      listeners.delete(send);
+      if (listeners.size === 0 && streamListeners.get(sessionId) === listeners) streamListeners.delete(sessionId);
+      res.end();
+    };
+    listeners.add(send);
+    req.once('close', close);
+    res.once('error', close);
+    const check = async () => {
+      try {
+        const stored = await store.get<StoredSession>(sessionKey(sessionId));
+        if (!stored) return close();
+        session = await checkedSession(stored.value);
+        send(session);
+      } catch (error) {
+        logger.warn(`alipayhk-checkout: status stream of ${sessionId}: ${(error as Error).message}`);
+        return close();
+      }
+      if (!closed) checkTimer = setTimeout(check, streamCheckInterval);
+    };
+    send(session);
+    if (!closed) await check();
   }
 
   async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -293,7 +378,10 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     try {
       let match: RegExpMatchArray | null;
       if (route === '/sessions' && req.method === 'POST') await createSession(req, res);
-      else if ((match = route.match(/^\/sessions\/([^/]+)\/status$/)) && req.method === 'GET') await sessionStatus(res, match[1]!);
+      else if ((match = route.match(/^\/sessions\/([^/]+)\/status$/)) && req.method === 'GET') {
+        if (wantsEventStream(req)) await sessionStatusStream(req, res, match[1]!);
+        else await sessionStatus(res, match[1]!);
+      }
       else if ((match = route.match(/^\/webhooks\/([^/]+)$/)) && req.method === 'POST' && match[1] === provider.name) await webhook(req, res);
       else throw new HttpError(404, 'not_found', 'Not found');
     } catch (error) {

@@ -32,6 +32,8 @@ export interface CheckoutSessionJson {
   id: string;
   amount: Money;
   statusUrl: string;
+  /** `'sse'`: `statusUrl` also answers as Server-Sent Events (`Accept: text/event-stream`). */
+  push?: 'sse';
   qrCode?: string;
   redirectUrl?: string;
   expiresAt?: string;

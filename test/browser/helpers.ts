@@ -17,6 +17,15 @@ export interface Reply {
   session?: Record<string, unknown>;
 }
 
+/** One Server-Sent Events answer to a status request that accepts text/event-stream. */
+export interface StreamReply {
+  /** Status bodies (or raw strings) sent at once as `status` events. */
+  events?: unknown[];
+  /** Ends the stream after the events instead of holding it open. */
+  end?: boolean;
+  statusCode?: number;
+}
+
 export interface RecordedRequest {
   route: 'create' | 'status';
   method: string;
@@ -24,6 +33,8 @@ export interface RecordedRequest {
   body: any;
   at: number;
   abandoned: boolean;
+  /** Set on a status request answered as a stream; `open` until the browser or the script closes it. */
+  stream?: { open: boolean };
 }
 
 export interface Scenario {
@@ -31,14 +42,16 @@ export interface Scenario {
   sessionUrl: string;
   statusUrl: string;
   /** Replaces the replies of the given routes. */
-  script(replies: { create?: Reply[]; status?: Reply[] }): Promise<void>;
+  script(replies: { create?: Reply[]; status?: Reply[]; stream?: StreamReply[] }): Promise<void>;
+  /** Writes an event to (or ends) every open status stream of the scenario; resolves to how many. */
+  push(message: { data?: unknown; end?: boolean }): Promise<number>;
   requests(route?: 'create' | 'status'): Promise<RecordedRequest[]>;
 }
 
 /** Scenarios of this test file, so that cleaning up touches nothing of another file's. */
 const ownScenarios = new Set<string>();
 
-export async function scenario(replies: { create?: Reply[]; status?: Reply[] } = {}): Promise<Scenario> {
+export async function scenario(replies: { create?: Reply[]; status?: Reply[]; stream?: StreamReply[] } = {}): Promise<Scenario> {
   const id = `t${Math.random().toString(36).slice(2, 12)}`;
   ownScenarios.add(id);
   const s: Scenario = {
@@ -48,6 +61,10 @@ export async function scenario(replies: { create?: Reply[]; status?: Reply[] } =
     async script(next) {
       const response = await fetch(`/fake/scenarios/${id}`, { method: 'POST', body: JSON.stringify(next) });
       if (!response.ok) throw new Error(`scripting the fake backend failed: ${response.status}`);
+    },
+    async push(message) {
+      const response = await fetch(`/fake/scenarios/${id}/push`, { method: 'POST', body: JSON.stringify(message) });
+      return ((await response.json()) as { streams: number }).streams;
     },
     async requests(route) {
       const all = (await (await fetch(`/fake/scenarios/${id}/requests`)).json()) as RecordedRequest[];

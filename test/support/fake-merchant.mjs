@@ -5,13 +5,18 @@
 //   { status?: 201, body?: any, raw?: string, headers?: {}, delayMs?: 0, hang?: false, destroy?: false,
 //     session?: { ...fields merged into the default session; expiresInMs sets expiresAt from now } }
 // A create reply without `body` or `raw` returns a default valid session for the scenario.
+//
+// Status requests that accept text/event-stream get the scenario's `stream` replies instead,
+// when it has any: { events?: [status body or raw string, …], end?: false, statusCode?: 200 }.
+// The stream stays open after its events unless `end`; POST /fake/scenarios/:id/push with
+// { data } (a body or raw string) writes one more event to every open stream, { end: true } ends them.
 
 const scenarios = new Map();
 
 function scenario(id) {
   let s = scenarios.get(id);
   if (!s) {
-    s = { replies: { create: [], status: [] }, used: { create: 0, status: 0 }, requests: [] };
+    s = { replies: { create: [], status: [], stream: [] }, used: { create: 0, status: 0, stream: 0 }, requests: [], streams: new Set() };
     scenarios.set(id, s);
   }
   return s;
@@ -86,6 +91,28 @@ async function send(ctx, reply, defaultBody) {
   }
 }
 
+function sseEvent(data) {
+  return `event: status\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
+
+function openStream(ctx, s, request, reply) {
+  ctx.respond = false;
+  const { res } = ctx;
+  request.stream = { open: true };
+  res.writeHead(reply.statusCode ?? 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+  res.flushHeaders();
+  for (const data of reply.events ?? []) res.write(sseEvent(data));
+  if (reply.end) {
+    request.stream.open = false;
+    return res.end();
+  }
+  s.streams.add(res);
+  res.once('close', () => {
+    s.streams.delete(res);
+    request.stream.open = false;
+  });
+}
+
 /** The policy of SPEC issue 5: nothing inline, nothing remote, Trusted Types required. */
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; require-trusted-types-for 'script'";
@@ -114,13 +141,24 @@ export async function fakeMerchant(ctx, next) {
   if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)$/)) && ctx.method === 'POST') {
     const s = scenario(match[1]);
     const script = await readBody(ctx.req);
-    for (const route of ['create', 'status']) {
+    for (const route of ['create', 'status', 'stream']) {
       if (script?.[route]) {
         s.replies[route] = script[route];
         s.used[route] = 0;
       }
     }
     ctx.status = 204;
+    return;
+  }
+  if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)\/push$/)) && ctx.method === 'POST') {
+    const { data, end } = (await readBody(ctx.req)) ?? {};
+    const open = [...scenario(match[1]).streams];
+    for (const res of open) {
+      if (data !== undefined) res.write(sseEvent(data));
+      if (end) res.end();
+    }
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ streams: open.length });
     return;
   }
   if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)\/requests$/))) {
@@ -146,6 +184,10 @@ export async function fakeMerchant(ctx, next) {
       abandoned: false,
     };
     s.requests.push(request);
+    if (route === 'status' && /text\/event-stream/.test(request.headers.accept ?? '') && s.replies.stream.length > 0) {
+      openStream(ctx, s, request, nextReply(s, 'stream'));
+      return;
+    }
     const reply = nextReply(s, route);
     if (reply.hang) ctx.req.once('close', () => (request.abandoned = true));
     await send(ctx, reply, () => (route === 'create' ? defaultSession(match[1], body, reply.session) : { status: 'pending' }));

@@ -1,0 +1,140 @@
+// Push updates (issue 6): the status route answers as Server-Sent Events when asked, pushing the
+// change the moment a webhook is applied, here or in another process on the same store.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createCheckoutHandler, memoryStore } from '../../../dist/server/index.js';
+import { listen, quietLogger, startMerchant } from './helpers.mjs';
+
+/** Opens the status stream and collects its events and comments as they come. */
+async function openStream(url, signal) {
+  const response = await fetch(url, { headers: { Accept: 'text/event-stream' }, signal });
+  const stream = { response, events: [], comments: 0, ended: false };
+  stream.done = (async () => {
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(':')) stream.comments++;
+          const event = block.match(/^event: (.*)$/m)?.[1];
+          const data = block.match(/^data: (.*)$/m)?.[1];
+          if (data !== undefined) stream.events.push({ event, data: JSON.parse(data), at: Date.now() });
+        }
+      }
+    } catch (error) {
+      if (error.name !== 'AbortError') throw error;
+    }
+    stream.ended = true;
+  })();
+  return stream;
+}
+
+async function until(predicate, message, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('GET /sessions/:id/status as text/event-stream', () => {
+  let merchant;
+  before(async () => {
+    // Neither the provider nor the store is read again on its own: only the webhook can push.
+    merchant = await startMerchant({ providerCheckIntervalMs: 60_000, streamCheckIntervalMs: 60_000 });
+  });
+  after(() => merchant.close());
+
+  it('offers push in the session, sends the status at once, pushes the webhook\'s result and ends', async () => {
+    const { body: session } = await merchant.create();
+    assert.equal(session.push, 'sse');
+    const stream = await openStream(`${merchant.url}${session.statusUrl}`);
+    assert.equal(stream.response.status, 200);
+    assert.match(stream.response.headers.get('content-type'), /^text\/event-stream/);
+    assert.equal(stream.response.headers.get('cache-control'), 'no-store');
+    await until(() => stream.events.length === 1, 'the first event');
+    assert.deepEqual(stream.events[0], { ...stream.events[0], event: 'status', data: { status: 'pending' } });
+
+    const approvedAt = Date.now();
+    assert.equal(await merchant.wallet(session, 'approve'), 303);
+    await stream.done;
+    assert.deepEqual(stream.events.map((e) => e.data), [{ status: 'pending' }, { status: 'succeeded' }]);
+    assert.ok(stream.events[1].at - approvedAt < 1000, 'pushed with the webhook, not at the next check');
+  });
+
+  it('a final session gets its one status and the stream ends', async () => {
+    const { body: session } = await merchant.create();
+    await merchant.wallet(session, 'decline');
+    const stream = await openStream(`${merchant.url}${session.statusUrl}`);
+    await stream.done;
+    assert.deepEqual(stream.events.map((e) => e.data), [{ status: 'failed', failureCode: '20005', failureMessage: 'Declined - Do Not Honour' }]);
+  });
+
+  it('an unknown session is a 404 JSON answer, not a stream', async () => {
+    const response = await fetch(`${merchant.url}/api/alipayhk/sessions/cs_00000000000000000000000000000000/status`, { headers: { Accept: 'text/event-stream' } });
+    assert.equal(response.status, 404);
+    assert.deepEqual(await response.json(), { code: 'session_not_found', message: 'No such session' });
+  });
+
+  it('a shopper who leaves closes the stream; a webhook after that still applies', async () => {
+    const { body: session } = await merchant.create();
+    const leave = new AbortController();
+    const stream = await openStream(`${merchant.url}${session.statusUrl}`, leave.signal);
+    await until(() => stream.events.length === 1, 'the first event');
+    leave.abort();
+    await stream.done;
+    assert.equal(await merchant.wallet(session, 'approve'), 303);
+    assert.deepEqual((await merchant.status(session)).body, { status: 'succeeded' });
+  });
+});
+
+describe('status streams across processes on one store', () => {
+  it('a webhook applied by another handler reaches the stream at its next store read', async () => {
+    const store = memoryStore();
+    const first = await startMerchant({ store, providerCheckIntervalMs: 60_000, streamCheckIntervalMs: 50 });
+    // The sandbox sends its webhooks to the second process only.
+    const second = await startMerchant({ store, providerCheckIntervalMs: 60_000 });
+    try {
+      const { body: session } = await second.create();
+      const stream = await openStream(`${first.url}${session.statusUrl}`);
+      await until(() => stream.events.length === 1, 'the first event');
+      assert.equal(await second.wallet(session, 'approve'), 303);
+      await stream.done;
+      assert.deepEqual(stream.events.map((e) => e.data), [{ status: 'pending' }, { status: 'succeeded' }]);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('sends a heartbeat comment while nothing happens', async () => {
+    const stub = {
+      name: 'stub',
+      mapStatus: () => 'pending',
+      createPayment: async () => ({ paymentId: 'p1', status: 'pending', providerStatus: 'open', qrCode: 'https://qr.example/1' }),
+      getPayment: async () => ({ paymentId: 'p1', status: 'pending', providerStatus: 'open' }),
+      parseWebhook: async () => undefined,
+    };
+    const handler = createCheckoutHandler({
+      basePath: '/api', provider: stub, returnUrl: 'https://shop.example/', logger: quietLogger, streamHeartbeatMs: 30,
+      order: () => ({ amount: { value: 100, currency: 'HKD' }, reference: 'r' }),
+    });
+    const server = await listen((req, res) => handler(req, res));
+    const leave = new AbortController();
+    try {
+      const created = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'Idempotency-Key': 'k-heartbeat' }, body: JSON.stringify({ environment: { deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false } }) });
+      const session = await created.json();
+      const stream = await openStream(`${server.url}${session.statusUrl}`, leave.signal);
+      await until(() => stream.comments >= 2, 'two heartbeats');
+      assert.deepEqual(stream.events.map((e) => e.data), [{ status: 'pending' }]);
+      leave.abort();
+      await stream.done;
+    } finally {
+      await server.close();
+    }
+  });
+});
