@@ -1,12 +1,28 @@
 // Three library builds from one entry, chosen by `--mode` (see "build" in package.json):
-//   bundle  dist/alipayhk-checkout.js       self-contained ES module for <script type="module">;
-//                                            the QR encoder is a chunk beside it, loaded on demand
+//   bundle  dist/alipayhk-checkout.js       ES module for <script type="module"> (src/bundle.ts): the
+//                                            element and the QR encoder are chunks beside it that it
+//                                            loads itself, the QR encoder only when a QR is drawn
 //   iife    dist/alipayhk-checkout.iife.js  the same as one classic script (global `AlipayHKCheckout`)
-//   npm     dist/npm/                       ES modules for bundlers, dependencies left external
+//   npm     dist/npm/                       ES modules for bundlers (and `./react`), dependencies left external
 import { defineConfig } from 'vite';
+import type { Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
-const dependencies = Object.keys(pkg.dependencies);
+/**
+ * A classic script cannot load the element lazily as the module build does (src/bundle.ts), so
+ * the whole script runs only where there is a DOM; `var AlipayHKCheckout` still becomes the
+ * page's global, and importing the file in Node runs nothing instead of throwing.
+ */
+function skipWithoutDom(): Plugin {
+  return {
+    name: 'skip-without-dom',
+    renderChunk(code) {
+      return { code: `if (typeof document !== 'undefined') {\n${code}\n}\n`, map: null };
+    },
+  };
+}
+
+const dependencies = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 const isDependency = (id: string) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 export default defineConfig(({ mode }) => {
@@ -22,7 +38,7 @@ export default defineConfig(({ mode }) => {
         emptyOutDir: true,
         minify: false,
         sourcemap: true,
-        lib: { entry: { index: 'src/index.ts', define: 'src/define.ts', 'alipayhk-checkout': 'src/alipayhk-checkout.ts' }, formats: ['es'] },
+        lib: { entry: { index: 'src/index.ts', define: 'src/define.ts', 'alipayhk-checkout': 'src/alipayhk-checkout.ts', react: 'src/react.ts' }, formats: ['es'] },
         rolldownOptions: {
           external: isDependency,
           output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
@@ -33,12 +49,13 @@ export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
   return {
     ...common,
+    plugins: iife ? [skipWithoutDom()] : [],
     build: {
       outDir: 'dist',
       emptyOutDir: false,
       sourcemap: true,
       lib: {
-        entry: 'src/index.ts',
+        entry: iife ? 'src/index.ts' : 'src/bundle.ts',
         name: 'AlipayHKCheckout',
         formats: [iife ? 'iife' : 'es'],
         fileName: () => (iife ? 'alipayhk-checkout.iife.js' : 'alipayhk-checkout.js'),

@@ -1,5 +1,6 @@
 // Gzip sizes of what a shopper's browser downloads from the script-tag build: a phone gets the
-// module and the chunks it imports statically; a desktop also fetches the QR encoder chunk.
+// entry, the element chunk that the entry imports where there is a DOM (src/bundle.ts) and the
+// chunks those import statically; a desktop also fetches the QR encoder chunk.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -23,8 +24,15 @@ function staticClosure(entry) {
 
 const gzip = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0);
 
-const phone = staticClosure('alipayhk-checkout.js');
-const qrChunks = readdirSync(join(dist, 'chunks')).filter((f) => f.endsWith('.js') && !phone.includes(`chunks/${f}`)).map((f) => `chunks/${f}`);
+const entry = 'alipayhk-checkout.js';
+// The entry's branch for a browser: `typeof document > 'u' ? await import(<DOM-free>) : await import(<element>)`.
+const elementChunk = readFileSync(join(dist, entry), 'utf8').match(/:\s*await import\(\s*["'`]\.\/(chunks\/[^"'`]+)["'`]\s*\)/)?.[1];
+if (!elementChunk) throw new Error(`${entry} no longer imports the element where there is a DOM: update scripts/sizes.mjs`);
+const phone = [...new Set([...staticClosure(entry), ...staticClosure(elementChunk)])];
+const nodeOnly = readFileSync(join(dist, entry), 'utf8').match(/\?\s*await import\(\s*["'`]\.\/(chunks\/[^"'`]+)["'`]\s*\)/)?.[1];
+const qrChunks = readdirSync(join(dist, 'chunks'))
+  .map((f) => `chunks/${f}`)
+  .filter((f) => f.endsWith('.js') && !phone.includes(f) && f !== nodeOnly);
 const desktop = [...phone, ...qrChunks];
 
 export const sizes = {

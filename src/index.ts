@@ -2,13 +2,5 @@ import './define.js';
 
 export { AlipayHKCheckout } from './alipayhk-checkout.js';
 export { TAG_NAME } from './define.js';
-export { detectEnvironment } from './lib/environment.js';
-export type { DeviceType, Environment, EnvironmentHints, Flow, OsType, TerminalType } from './lib/environment.js';
-export { FieldError } from './lib/errors.js';
-export { parseSession } from './lib/session.js';
-export type { CheckoutSession, Money } from './lib/session.js';
-export { CheckoutStatus, PAYMENT_STATUSES } from './lib/status.js';
-export type { PaymentStatus, StatusResult } from './lib/status.js';
-export type { Locale } from './lib/locale.js';
-export type { FlowPreference } from './lib/presentation.js';
+export * from './dom-free.js';
 export type { AlipayHKEvent, AlipayHKEventDetails, AlipayHKEventName, ErrorCode } from './events.js';

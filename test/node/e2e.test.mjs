@@ -3,8 +3,8 @@
 // Chromium. Shoppers pay on the sandbox's wallet page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import puppeteer, { KnownDevices } from 'puppeteer-core';
-import { chromePath } from '../../scripts/chrome-path.mjs';
+import { KnownDevices } from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { startDemo } from '../../demo/server.mjs';
 import { freePort } from './free-port.mjs';
 
@@ -13,11 +13,7 @@ let browser;
 
 before(async () => {
   demo = await startDemo({ port: await freePort(), logger: { warn() {}, error: console.error } });
-  browser = await puppeteer.launch({
-    executablePath: chromePath(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

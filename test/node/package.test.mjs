@@ -21,11 +21,38 @@ describe('the package', () => {
     assert.ok(element.cssProperties.some((p) => p.name === '--alipayhk-brand-color'));
   });
 
-  it('the npm entry and the server entry import in Node without a DOM', async () => {
-    const widget = await import(new URL(pkg.exports['.'].import, root));
+  it('every entry in exports imports in Node without a DOM (server-side rendering, tests)', async () => {
+    const entries = Object.entries(pkg.exports).filter(([name]) => !name.endsWith('.json'));
+    assert.deepEqual(entries.map(([name]) => name).sort(), ['.', './bundle', './iife', './react', './server']);
+    const entry = (name) => {
+      const target = pkg.exports[name];
+      return import(new URL(typeof target === 'string' ? target : target.import, root));
+    };
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+    const widget = await entry('.');
     assert.equal(typeof widget.parseSession, 'function');
-    assert.equal(widget.detectEnvironment('Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', {}).terminalType, 'WAP');
-    const server = await import(new URL(pkg.exports['./server'].import, root));
+    assert.equal(widget.detectEnvironment(iphone, {}).terminalType, 'WAP');
+    assert.equal(typeof widget.AlipayHKCheckout, 'function');
+
+    // The script-tag build gives the DOM-free API here; the element needs a DOM.
+    const bundle = await entry('./bundle');
+    assert.equal(bundle.detectEnvironment(iphone, {}).osType, 'IOS');
+    assert.throws(() => bundle.parseSession({}), (error) => error instanceof TypeError && /\bid\b/.test(error.message));
+    assert.equal(bundle.AlipayHKCheckout, undefined);
+    assert.equal(bundle.TAG_NAME, 'alipayhk-checkout');
+
+    // A classic script: nothing runs without a DOM, and nothing throws.
+    assert.deepEqual(Object.keys(await entry('./iife')), []);
+
+    const react = await entry('./react');
+    assert.equal(react.AlipayHKCheckout.displayName, 'AlipayHKCheckout');
+    const { renderToString } = await import('react-dom/server');
+    const { createElement } = await import('react');
+    const markup = renderToString(createElement(react.AlipayHKCheckout, { sessionUrl: '/api/alipayhk/sessions', onAlipayhkSuccess() {} }));
+    assert.match(markup, /^<alipayhk-checkout[\s>]/);
+
+    const server = await entry('./server');
     assert.equal(typeof server.createCheckoutHandler, 'function');
   });
 });
