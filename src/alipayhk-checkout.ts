@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { CountdownController } from './controllers/countdown-controller.js';
 import { StatusPollController } from './controllers/status-poll-controller.js';
 import type { AlipayHKEventDetails, AlipayHKEventName, ErrorCode } from './events.js';
@@ -102,6 +101,23 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
 export class AlipayHKCheckout extends LitElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: Lit's decorators and their helper cost ~0.4 KB gzip.
+  // (`attribute: false` on the states is Lit's default; it keeps them out of custom-elements.json.)
+  static override properties = {
+    sessionUrl: { attribute: 'session-url' },
+    session: { attribute: false },
+    context: { attribute: false },
+    flow: {},
+    locale: {},
+    pollInterval: { attribute: 'poll-interval', type: Number },
+    autoRedirect: { attribute: 'auto-redirect', type: Boolean },
+    _status: { state: true, attribute: false },
+    _view: { state: true, attribute: false },
+    _reconnecting: { state: true, attribute: false },
+    _qr: { state: true, attribute: false },
+    _detail: { state: true, attribute: false },
+  };
+
   /** How long a status request may take before it is abandoned and retried (ms). */
   static requestTimeoutMs = 15_000;
 
@@ -111,23 +127,23 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   /** Merchant endpoint that creates a session (SPEC §3). */
-  @property({ attribute: 'session-url' }) sessionUrl?: string;
+  sessionUrl?: string;
   /** A session the page already has; setting it starts (or restarts) the flow with it. */
-  @property({ attribute: false }) session?: CheckoutSession;
+  session?: CheckoutSession;
   /** Passed through unchanged in the create request (order id, cart id…). */
-  @property({ attribute: false }) context?: unknown;
-  @property() flow: FlowPreference = 'auto';
-  @property() locale?: Locale;
+  context?: unknown;
+  flow: FlowPreference = 'auto';
+  locale?: Locale;
   /** Base status-poll interval in ms while the page is visible. */
-  @property({ attribute: 'poll-interval', type: Number }) pollInterval = DEFAULT_POLL_INTERVAL_MS;
+  pollInterval = DEFAULT_POLL_INTERVAL_MS;
   /** Redirect flow: navigate at once instead of showing the "Pay with AlipayHK" button. */
-  @property({ attribute: 'auto-redirect', type: Boolean }) autoRedirect = false;
+  autoRedirect = false;
 
-  @state() private _status: CheckoutStatus = CheckoutStatus.idle;
-  @state() private _view: View = 'idle';
-  @state() private _reconnecting = false;
-  @state() private _qr?: QrMatrix;
-  @state() private _detail = '';
+  private _status: CheckoutStatus = CheckoutStatus.idle;
+  private _view: View = 'idle';
+  private _reconnecting = false;
+  private _qr?: QrMatrix;
+  private _detail = '';
 
   #environment?: Environment;
   #run?: Run;

@@ -12,11 +12,16 @@ export interface QrMatrix {
 
 export const QUIET_ZONE = 4;
 
-let encoder: Promise<typeof import('qrcode')> | undefined;
+/** The part of qrcode used here: its encoder core, without the canvas and string renderers. */
+export interface QrEncoder {
+  create(text: string, options: { errorCorrectionLevel: 'M' }): { modules: { size: number; data: ArrayLike<number | boolean> } };
+}
+
+let encoder: Promise<QrEncoder> | undefined;
 
 /** Starts loading the encoder, so that it is ready when the session arrives. */
-export function loadQrEncoder(): Promise<typeof import('qrcode')> {
-  encoder ??= import('qrcode').then((qrcode: typeof import('qrcode') & { default?: typeof import('qrcode') }) => {
+export function loadQrEncoder(): Promise<QrEncoder> {
+  encoder ??= import('qrcode/lib/core/qrcode.js').then((qrcode: QrEncoder & { default?: QrEncoder }) => {
     // qrcode is CommonJS: bundlers expose it as named exports, some dev servers only as `default`.
     return qrcode.default ?? qrcode;
   });
