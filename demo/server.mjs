@@ -16,6 +16,9 @@ export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort =
     server: { host, port, strictPort: true, hmr: false },
     // The demo imports the package by its name, as a merchant's app does.
     resolve: { alias: { 'alipayhk-checkout': `${root}src/index.ts` } },
+    // Only the demo's pages, and the CommonJS dependencies pre-bundled up front: a dependency
+    // found while a shopper is on the page makes Vite reload it mid-payment.
+    optimizeDeps: { entries: ['demo/**/*.html'], include: ['ua-parser-js', 'qrcode/lib/core/qrcode.js'] },
     plugins: [
       {
         name: 'demo-merchant',
