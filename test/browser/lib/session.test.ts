@@ -143,4 +143,12 @@ describe('SPEC §3 parseSession: every rule names its field', () => {
     rejects({ ...valid(), merchantName: 'x'.repeat(257) }, 'merchantName');
     rejects({ ...valid(), reference: 5 }, 'reference');
   });
+
+  it("push: 'sse' turns push on; another string is a newer offer, ignored; anything else is refused", () => {
+    expect(parseSession({ ...valid(), push: 'sse' }, BASE).push).to.equal('sse');
+    expect(parseSession({ ...valid(), push: 'webtransport' }, BASE)).not.to.have.property('push');
+    expect(parseSession(valid(), BASE)).not.to.have.property('push');
+    rejects({ ...valid(), push: true }, 'push');
+    rejects({ ...valid(), push: 'x'.repeat(300) }, 'push');
+  });
 });
