@@ -61,11 +61,6 @@ export class StatusPollController implements ReactiveController {
     return this.#run !== undefined;
   }
 
-  /** True while a status stream is open. */
-  get streaming(): boolean {
-    return this.#run?.stream !== undefined;
-  }
-
   /** Starts watching `statusUrl` at once (a stream when `push`, else polls), replacing any earlier run. */
   start(statusUrl: string, expiresAtMs?: number, push = false): void {
     this.stop();
