@@ -6,23 +6,18 @@ import { callJson, checkAlipayHkLimits, failureFields, header, statusMapper, ver
 import {
   ProviderError,
   type CreatePaymentInput,
-  type Logger,
   type PaymentProvider,
+  type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
   type ProviderWebhookEvent,
 } from './types.js';
 
-export interface CheckoutComOptions {
+export interface CheckoutComOptions extends ProviderConnectionOptions {
   secretKey: string;
   processingChannelId: string;
   /** The secret of the webhook endpoint, for Cko-Signature. */
   webhookSecret: string;
-  /** API origin; the sandbox or a test server stands in for it. */
-  baseUrl?: string;
-  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 /** Every payment status of Checkout.com's API and SDKs. AlipayHK captures at once. */

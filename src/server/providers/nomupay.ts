@@ -9,22 +9,18 @@ import {
   ProviderError,
   WebhookVerificationError,
   type CreatePaymentInput,
-  type Logger,
   type PaymentProvider,
+  type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
   type ProviderWebhookEvent,
 } from './types.js';
 
-export interface NomuPayOptions {
+export interface NomuPayOptions extends ProviderConnectionOptions {
   apiKey: string;
   processingAccountId: string;
   /** The HS256 key that signs webhooks. */
   webhookSecret: string;
-  baseUrl?: string;
-  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 /** Seed: HKD only, minimum 0.1 (10 cents); AlipayHK's own maximum, HKD 50,000. */

@@ -9,19 +9,15 @@ import {
   ProviderError,
   WebhookVerificationError,
   type CreatePaymentInput,
-  type Logger,
   type PaymentProvider,
+  type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
   type ProviderWebhookEvent,
 } from './types.js';
 
-export interface OmiseOptions {
+export interface OmiseOptions extends ProviderConnectionOptions {
   secretKey: string;
-  baseUrl?: string;
-  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 /** Seed table "Supported Regions": THB 20.00–150,000.00, SGD 1.00–20,000.00. */

@@ -85,3 +85,12 @@ export class ProviderRequestError extends Error {
 }
 
 export type Logger = Pick<Console, 'warn' | 'error'>;
+
+/** What every adapter factory takes besides its credentials. */
+export interface ProviderConnectionOptions {
+  /** API origin, defaulting to the documented one; the sandbox or a test server stands in for it. */
+  baseUrl?: string;
+  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
+  timeoutMs?: number;
+  logger?: Logger;
+}

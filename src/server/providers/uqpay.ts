@@ -8,14 +8,14 @@ import { callJson, checkAmount, failureFields, header, statusMapper, verifyHmacJ
 import {
   ProviderError,
   type CreatePaymentInput,
-  type Logger,
   type PaymentProvider,
+  type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
   type ProviderWebhookEvent,
 } from './types.js';
 
-export interface UqpayOptions {
+export interface UqpayOptions extends ProviderConnectionOptions {
   clientId: string;
   apiKey: string;
   /** Signs notifications (`x-signature`: HMAC-SHA256 of the raw body). */
@@ -24,10 +24,6 @@ export interface UqpayOptions {
   notifyUrl: string;
   /** Lifetime of the payment code (default 15 minutes, under the seed's 72 hours). */
   expiresInMs?: number;
-  baseUrl?: string;
-  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 export const UQPAY_LIMITS: Record<string, AmountLimit> = { HKD: { min: 1, max: 5_000_000 } };

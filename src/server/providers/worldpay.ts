@@ -8,14 +8,14 @@ import {
   ProviderError,
   WebhookVerificationError,
   type CreatePaymentInput,
-  type Logger,
   type PaymentProvider,
+  type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
   type ProviderWebhookEvent,
 } from './types.js';
 
-export interface WorldpayOptions {
+export interface WorldpayOptions extends ProviderConnectionOptions {
   username: string;
   password: string;
   /** `merchant.entity` (default "default"). */
@@ -24,10 +24,6 @@ export interface WorldpayOptions {
   narrative: string;
   /** Webhook keys by key id (`Event-Signature: {keyId}/SHA256/{hmac}`). */
   webhookKeys: Record<string, string>;
-  baseUrl?: string;
-  /** How long one call to the provider may take (default 10 s); then it counts as failed. */
-  timeoutMs?: number;
-  logger?: Logger;
 }
 
 const API_VERSION = '2023-06-01';
