@@ -48,14 +48,13 @@ after(async () => {
 });
 
 /** Copies a template to a fresh folder and installs the tarball and `devDependencies` (pinned to ours). */
-function project(name, devDependencies = [], scripts = {}) {
+function project(name, devDependencies = []) {
   const dir = join(work, name);
   cpSync(join(templates, name), dir, { recursive: true });
   const pkg = {
     name: `drop-in-${name}`,
     private: true,
     type: 'module',
-    scripts,
     dependencies: { 'alipayhk-checkout': `file:${tarball}` },
     devDependencies: Object.fromEntries(devDependencies.map((dep) => [dep, installedVersion(dep)])),
   };
