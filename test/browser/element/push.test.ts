@@ -86,8 +86,12 @@ describe('push updates: Server-Sent Events on the status URL', () => {
       const { events } = await mount({ sessionUrl: s.sessionUrl });
       await waitForEvent(events, 'alipayhk-success', 1, 4000);
       const requests = await s.requests('status');
-      expect(polls(requests)).to.have.length(1);
+      // The short timeout also cuts polls: a loaded machine may abandon one and send another.
+      expect(polls(requests).length, 'polls').to.be.greaterThan(0);
+      expect(requests.length - polls(requests).length, 'stream attempts').to.equal(1);
+      expect(requests[0]!.stream, 'the first request was the stream').to.not.equal(undefined);
       await until(async () => !(await s.requests('status'))[0]!.stream!.open, 'the silent stream was closed');
+      expect(terminal(events)).to.have.length(1);
     } finally {
       AlipayHKCheckout.requestTimeoutMs = saved;
     }
