@@ -1,7 +1,8 @@
-// Three library builds from one entry, chosen by `--mode` (see "build" in package.json):
+// Library builds chosen by `--mode` (see "build" in package.json):
 //   bundle  dist/alipayhk-checkout.js       ES module for <script type="module"> (src/bundle.ts): the
 //                                            element and the QR encoder are chunks beside it that it
 //                                            loads itself, the QR encoder only when a QR is drawn
+//   bundle-node dist/alipayhk-checkout.node.js  what that entry loads instead where there is no DOM
 //   iife    dist/alipayhk-checkout.iife.js  the same as one classic script (global `AlipayHKCheckout`)
 //   npm     dist/npm/                       ES modules for bundlers (and `./react`), dependencies left external
 import { defineConfig } from 'vite';
@@ -18,6 +19,24 @@ function skipWithoutDom(): Plugin {
     name: 'skip-without-dom',
     renderChunk(code) {
       return { code: `if (typeof document !== 'undefined') {\n${code}\n}\n`, map: null };
+    },
+  };
+}
+
+/**
+ * The script-tag entry loads `./dom-free.js` only where there is no DOM. Built into the same
+ * graph, its modules would become a chunk shared with the element, and a browser would fetch
+ * two files (and a bundler runtime) where one does; so that import points at a separate build.
+ */
+function domFreeFromSeparateBuild(): Plugin {
+  return {
+    name: 'dom-free-from-separate-build',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './dom-free.js' && importer?.endsWith('/src/bundle.ts')) {
+        return { id: './alipayhk-checkout.node.js', external: true };
+      }
+      return null;
     },
   };
 }
@@ -46,10 +65,22 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
+  if (mode === 'bundle-node') {
+    return {
+      ...common,
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        sourcemap: true,
+        lib: { entry: 'src/dom-free.ts', formats: ['es'], fileName: () => 'alipayhk-checkout.node.js' },
+        rolldownOptions: { output: { minify: true } },
+      },
+    };
+  }
   const iife = mode === 'iife';
   return {
     ...common,
-    plugins: iife ? [skipWithoutDom()] : [],
+    plugins: iife ? [skipWithoutDom()] : [domFreeFromSeparateBuild()],
     build: {
       outDir: 'dist',
       emptyOutDir: false,

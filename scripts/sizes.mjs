@@ -1,6 +1,7 @@
 // Gzip sizes of what a shopper's browser downloads from the script-tag build: a phone gets the
 // entry, the element chunk that the entry imports where there is a DOM (src/bundle.ts) and the
-// chunks those import statically; a desktop also fetches the QR encoder chunk.
+// chunks those import statically; a desktop also fetches the QR encoder chunk. (Where there is
+// no DOM the entry loads alipayhk-checkout.node.js instead, a separate build outside chunks/.)
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -25,14 +26,13 @@ function staticClosure(entry) {
 const gzip = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0);
 
 const entry = 'alipayhk-checkout.js';
-// The entry's branch for a browser: `typeof document > 'u' ? await import(<DOM-free>) : await import(<element>)`.
-const elementChunk = readFileSync(join(dist, entry), 'utf8').match(/:\s*await import\(\s*["'`]\.\/(chunks\/[^"'`]+)["'`]\s*\)/)?.[1];
+// The entry's branch for a browser: `typeof document > 'u' ? void 0 : await import(<element>)`.
+const elementChunk = readFileSync(join(dist, entry), 'utf8').match(/:\s*await\s*\(?\s*import\(\s*["'`]\.\/(chunks\/[^"'`]+)["'`]\s*\)/)?.[1];
 if (!elementChunk) throw new Error(`${entry} no longer imports the element where there is a DOM: update scripts/sizes.mjs`);
 const phone = [...new Set([...staticClosure(entry), ...staticClosure(elementChunk)])];
-const nodeOnly = readFileSync(join(dist, entry), 'utf8').match(/\?\s*await import\(\s*["'`]\.\/(chunks\/[^"'`]+)["'`]\s*\)/)?.[1];
 const qrChunks = readdirSync(join(dist, 'chunks'))
   .map((f) => `chunks/${f}`)
-  .filter((f) => f.endsWith('.js') && !phone.includes(f) && f !== nodeOnly);
+  .filter((f) => f.endsWith('.js') && !phone.includes(f));
 const desktop = [...phone, ...qrChunks];
 
 export const sizes = {
