@@ -8,6 +8,7 @@
 import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
+import { uaParserSlim } from './scripts/ua-parser-slim.mjs';
 
 /**
  * A classic script cannot load the element lazily as the module build does (src/bundle.ts), so
@@ -68,6 +69,7 @@ export default defineConfig(({ mode }) => {
   if (mode === 'bundle-node') {
     return {
       ...common,
+      plugins: [uaParserSlim()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -80,7 +82,7 @@ export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
   return {
     ...common,
-    plugins: iife ? [skipWithoutDom()] : [domFreeFromSeparateBuild()],
+    plugins: [uaParserSlim(), iife ? skipWithoutDom() : domFreeFromSeparateBuild()],
     build: {
       outDir: 'dist',
       emptyOutDir: false,

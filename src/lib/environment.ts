@@ -46,8 +46,9 @@ export function detectEnvironment(ua?: string, hints?: EnvironmentHints): Enviro
   }
   if (typeof ua !== 'string') throw new TypeError('detectEnvironment: ua must be a string');
   hints ??= {};
-  const result = new UAParser(ua).getResult();
-  const osName = result.os.name ?? '';
+  // Only the OS and the device: the script-tag builds ship ua-parser-js without its other tables.
+  const parser = new UAParser(ua);
+  const osName = parser.getOS().name ?? '';
   const touchPoints = typeof hints.maxTouchPoints === 'number' ? hints.maxTouchPoints : 0;
   const iPadAsDesktop = osName === 'Mac OS' && touchPoints > 1;
   const clientHintsPlatform = hints.userAgentData?.platform ?? '';
@@ -57,7 +58,7 @@ export function detectEnvironment(ua?: string, hints?: EnvironmentHints): Enviro
   else if (osName === 'Android' || clientHintsPlatform === 'Android') osType = 'ANDROID';
 
   let deviceType: DeviceType = 'desktop';
-  const parsedType = result.device.type;
+  const parsedType = parser.getDevice().type;
   if (parsedType === 'mobile') deviceType = 'mobile';
   else if (parsedType === 'tablet' || iPadAsDesktop) deviceType = 'tablet';
   else if (osType === 'ANDROID' && parsedType === undefined) {
