@@ -9,7 +9,7 @@ import { matchLocale, type Locale } from './lib/locale.js';
 import { formatMoney } from './lib/money.js';
 import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
-import { encodeQr, loadQrEncoder, QUIET_ZONE, type QrMatrix } from './lib/qr.js';
+import { encodeQr, loadQrEncoder, type QrMatrix } from './lib/qr.js';
 import { postCreateSession, type JsonResponse } from './lib/requests.js';
 import { clearResume, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
 import { parseSession, type CheckoutSession } from './lib/session.js';
@@ -517,10 +517,9 @@ export class AlipayHKCheckout extends LitElement {
     // A code past its expiry is never left on screen for a shopper to scan.
     if (remaining === 0) return html``;
     const qr = this._qr;
-    const side = qr ? qr.size + 2 * QUIET_ZONE : 0;
     return html`<p part="detail" class="detail">${presentation.openHereUrl ? t.scanToContinue : t.scan}</p>
       ${qr
-        ? html`<svg part="qr" class="qr" role="img" aria-label=${t.qrLabel(amount)} viewBox="0 0 ${side} ${side}"
+        ? html`<svg part="qr" class="qr" role="img" aria-label=${t.qrLabel(amount)} viewBox="0 0 ${qr.side} ${qr.side}"
             shape-rendering="crispEdges"><path d=${qr.path}></path></svg>`
         : nothing}
       ${remaining !== undefined ? html`<p part="countdown" class="countdown">${t.expiresIn(formatRemaining(remaining))}</p>` : nothing}

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { encodeQr, QUIET_ZONE } from '../../../src/lib/qr.js';
+import { encodeQr } from '../../../src/lib/qr.js';
 import { decodeQrPath } from '../qr-decode.js';
 
 describe('QR encoding', () => {
@@ -7,8 +7,9 @@ describe('QR encoding', () => {
     const content = 'https://qr.alipay.com/bax03431ljhokirwl38f00a7';
     const qr = await encodeQr(content);
     expect(qr.size).to.be.at.least(21);
+    expect(qr.side, 'a quiet zone of 4 modules each side').to.equal(qr.size + 8);
     expect(qr.path).to.match(/^M\d/);
-    expect(await decodeQrPath(qr.path, qr.size + 2 * QUIET_ZONE)).to.equal(content);
+    expect(await decodeQrPath(qr.path, qr.side)).to.equal(content);
   });
 
   it('rejects content too long for any QR version', async () => {

@@ -1,0 +1,26 @@
+// The QR encoder chunk: qrcode's encoder core and the SVG path built from its module matrix.
+// Only src/lib/qr.ts imports it, on demand, so that phones never download it.
+import { create } from 'qrcode/lib/core/qrcode.js';
+import type { QrMatrix } from './qr.js';
+
+const QUIET_ZONE = 4;
+
+/** Encodes `content` (error correction M, as AlipayHK codes use) into SVG path data. */
+export function encodeQrMatrix(content: string): QrMatrix {
+  const { modules } = create(content, { errorCorrectionLevel: 'M' });
+  const { size, data } = modules;
+  let path = '';
+  for (let row = 0; row < size; row++) {
+    let runStart = -1;
+    for (let col = 0; col <= size; col++) {
+      const dark = col < size && data[row * size + col];
+      if (dark && runStart < 0) runStart = col;
+      if (!dark && runStart >= 0) {
+        // One horizontal run of dark modules is one rectangle: a much shorter path than a square each.
+        path += `M${runStart + QUIET_ZONE} ${row + QUIET_ZONE}h${col - runStart}v1h${runStart - col}z`;
+        runStart = -1;
+      }
+    }
+  }
+  return { size, side: size + 2 * QUIET_ZONE, path };
+}
