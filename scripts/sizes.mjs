@@ -35,16 +35,18 @@ const qrChunks = readdirSync(join(dist, 'chunks'))
   .filter((f) => f.endsWith('.js') && !phone.includes(f));
 const desktop = [...phone, ...qrChunks];
 
+const KB = 1024;
+// Issue 6's budgets; the classic script holds everything, QR encoder included: a desktop's budget.
 export const sizes = {
-  phone: { files: phone, gzipBytes: gzip(phone) },
-  desktop: { files: desktop, gzipBytes: gzip(desktop) },
-  iife: { files: ['alipayhk-checkout.iife.js'], gzipBytes: gzip(['alipayhk-checkout.iife.js']) },
+  phone: { files: phone, gzipBytes: gzip(phone), budgetKB: 21, budgetBytes: 21 * KB },
+  desktop: { files: desktop, gzipBytes: gzip(desktop), budgetKB: 30, budgetBytes: 30 * KB },
+  iife: { files: ['alipayhk-checkout.iife.js'], gzipBytes: gzip(['alipayhk-checkout.iife.js']), budgetKB: 30, budgetBytes: 30 * KB },
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log('| download | files | gzip bytes |');
-  console.log('| --- | --- | ---: |');
-  for (const [name, { files, gzipBytes }] of Object.entries(sizes)) {
-    console.log(`| ${name} | ${files.join(', ')} | ${gzipBytes} |`);
+  console.log('| download | files | gzip bytes | budget |');
+  console.log('| --- | --- | ---: | ---: |');
+  for (const [name, { files, gzipBytes, budgetBytes }] of Object.entries(sizes)) {
+    console.log(`| ${name} | ${files.join(', ')} | ${gzipBytes} | ${budgetBytes} |`);
   }
 }

@@ -13,7 +13,7 @@
 
 /** The tables in the order ua-parser-js 1.x declares them. */
 const TABLES = ['browser', 'cpu', 'device', 'engine', 'os'];
-export const UNUSED_TABLES = ['browser', 'cpu', 'engine'];
+const UNUSED_TABLES = ['browser', 'cpu', 'engine'];
 
 const CLOSURE_START = '(function (window, undefined) {';
 const EXPORTS_START = '    // check js environment';
