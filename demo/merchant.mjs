@@ -41,7 +41,8 @@ export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000
         paymentLifetimeMs,
         logger,
         order({ context }) {
-          const product = PRODUCTS[context?.sku ?? 'milk-tea'];
+          const sku = context?.sku ?? 'milk-tea';
+          const product = typeof sku === 'string' && Object.hasOwn(PRODUCTS, sku) ? PRODUCTS[sku] : undefined;
           if (!product) throw new OrderError('Unknown product', 404, 'unknown_product');
           const currency = CURRENCY[name] ?? 'HKD';
           orders += 1;

@@ -3,10 +3,20 @@
 // never leaves this process; a status only ever moves forward.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue, HttpError, parseJson, readBody, sendError, sendJson } from './http.js';
-import { ProviderError, ProviderRequestError, WebhookVerificationError, type Logger, type PaymentProvider } from './providers/types.js';
+import { headerValue, HttpError, parseJson, readBody, routeOf, sendError, sendJson } from './http.js';
+import { fingerprintOf, idempotentAttempts, type Claim } from './idempotency.js';
+import { mismatchOf } from './payment-match.js';
+import { statusStreams, wantsEventStream } from './push.js';
+import {
+  ProviderError,
+  ProviderRequestError,
+  WebhookVerificationError,
+  type Logger,
+  type PaymentProvider,
+  type ProviderPaymentState,
+} from './providers/types.js';
 import { memoryStore, type SessionStore } from './store.js';
-import type { CheckoutSessionJson, Environment, Order, PaymentStatus, StatusJson, StoredSession } from './types.js';
+import type { CheckoutSessionJson, Environment, Order, StatusJson, StoredSession } from './types.js';
 
 export interface OrderRequest {
   /** The page's `context`, as sent: untrusted input (an order id, a cart id…). */
@@ -46,6 +56,12 @@ export interface CheckoutHandlerOptions {
   streamCheckIntervalMs?: number;
   /** A comment line on open streams this often, so that proxies keep them (default 15 s). */
   streamHeartbeatMs?: number;
+  /**
+   * How long a create request holds its Idempotency-Key while it works (default 30 s), renewed
+   * every third of it while the process lives: a process that dies mid-create blocks the key
+   * for this long at most.
+   */
+  claimLeaseMs?: number;
   logger?: Logger;
 }
 
@@ -64,11 +80,10 @@ export class OrderError extends Error {
 
 const CREATE_BODY_LIMIT = 16 * 1024;
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
-/** How long a concurrent create with the same Idempotency-Key waits for the first one. */
+/** How long a create with the same Idempotency-Key as another process's waits for it. */
 const IDEMPOTENT_WAIT_MS = 20_000;
 const SESSION_ID = /^cs_[0-9a-f]{32}$/;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const AMOUNT_MISMATCH = { failureCode: 'amount_mismatch', failureMessage: 'The payment does not match this order.' };
 
 function newSessionId(): string {
   return `cs_${randomBytes(16).toString('hex')}`; // 128 random bits
@@ -112,12 +127,28 @@ function checkOrder(order: Order): void {
   if (typeof order.reference !== 'string' || order.reference === '') throw bad('no reference');
 }
 
-/** True when the request asks for the status as Server-Sent Events (what `EventSource` sends). */
-function wantsEventStream(req: IncomingMessage): boolean {
-  return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(headerValue(req, 'accept') ?? '');
+/** Refuses options that would make a handler that cannot work, or that routes the wrong paths. */
+function checkOptions(options: CheckoutHandlerOptions): void {
+  const fail = (message: string): never => {
+    throw new TypeError(`createCheckoutHandler: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options are required');
+  const { basePath, provider } = options;
+  if (typeof basePath !== 'string' || !/^(\/[^/?#%\\]+)*\/?$/.test(basePath) || /\/\.{1,2}(\/|$)/.test(basePath)) {
+    fail('options.basePath must be a path such as "/api/alipayhk" (no "//", dot segments, "%", "?" or "#")');
+  }
+  const verbs = ['createPayment', 'getPayment', 'parseWebhook'] as const;
+  if (typeof provider !== 'object' || provider === null || typeof provider.name !== 'string' || verbs.some((verb) => typeof provider[verb] !== 'function')) {
+    fail('options.provider must be an adapter, e.g. providers.checkoutCom({ … })');
+  }
+  if (typeof options.order !== 'function') fail('options.order must be a function that returns the order to pay');
+  if (typeof options.returnUrl !== 'string' || !/^https?:\/\//.test(options.returnUrl)) fail('options.returnUrl must be an http(s) URL');
+  const lease = options.claimLeaseMs;
+  if (lease !== undefined && !(Number.isFinite(lease) && lease >= 100)) fail('options.claimLeaseMs must be at least 100 (ms)');
 }
 
 export function createCheckoutHandler(options: CheckoutHandlerOptions): CheckoutHandler {
+  checkOptions(options);
   const basePath = options.basePath.replace(/\/$/, '');
   const store = options.store ?? memoryStore();
   const ttl = options.sessionTtlMs ?? 24 * 60 * 60_000;
@@ -127,13 +158,27 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   /** When each pending session last asked the provider, in this process. */
   const lastProviderCheck = new Map<string, number>();
   let nextPruneAt = 0;
-  const streamCheckInterval = options.streamCheckIntervalMs ?? 1000;
-  const streamHeartbeat = options.streamHeartbeatMs ?? 15_000;
-  /** Open status streams of this process, by session id, told at once when a status is applied here. */
-  const streamListeners = new Map<string, Set<(session: StoredSession) => void>>();
+  /** Open status streams of this process, told at once when a status is applied here. */
+  const streams = statusStreams({
+    checkIntervalMs: options.streamCheckIntervalMs ?? 1000,
+    heartbeatMs: options.streamHeartbeatMs ?? 15_000,
+    statusJson,
+    logger,
+  });
   const sessionKey = (id: string) => `session:${id}`;
   const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
-  const idempotencyRecordKey = (key: string) => `idempotency:${key}`;
+  /** Pending sessions with a provider check due at the end of its interval (an Omise notice came inside it). */
+  const deferredChecks = new Map<string, ReturnType<typeof setTimeout>>();
+  const attempts = idempotentAttempts<StoredSession>({
+    store,
+    namespace: `${provider.name}${basePath}`,
+    doneTtlMs: ttl,
+    leaseMs: options.claimLeaseMs ?? 30_000,
+    waitMs: IDEMPOTENT_WAIT_MS,
+    newSessionId,
+    // Refused before the provider took anything: the merchant's order(), our own limits, or a provider answer that was not ours.
+    leftNothing: (error) => error instanceof OrderError || error instanceof ProviderRequestError || error instanceof HttpError,
+  });
 
   function toJson(session: StoredSession): CheckoutSessionJson {
     return {
@@ -159,30 +204,97 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     };
   }
 
-  /** Applies a provider status: only from pending to a final one, each event once. */
-  async function applyStatus(
-    sessionId: string,
-    update: { status: PaymentStatus; failureCode?: string; failureMessage?: string; eventId?: string },
-  ): Promise<StoredSession | undefined> {
+  /**
+   * Applies a provider answer: only from pending to a final status, each event once, and only
+   * when what the answer states of the payment (amount, currency, reference) is this session's;
+   * an answer about other money fails the session with `amount_mismatch`, whatever its status.
+   */
+  async function applyStatus(sessionId: string, update: ProviderPaymentState & { eventId?: string }): Promise<StoredSession | undefined> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const current = await store.get<StoredSession>(sessionKey(sessionId));
       if (!current) return undefined;
       const session = current.value;
       const alreadyApplied = update.eventId !== undefined && session.appliedEvents.includes(update.eventId);
-      if (alreadyApplied || session.status !== 'pending' || update.status === 'pending') return session;
+      if (alreadyApplied || session.status !== 'pending') return session;
+      const mismatch = mismatchOf(session, update);
+      if (mismatch) {
+        logger.error(`alipayhk-checkout: session ${session.id}: ${provider.name} payment ${session.providerPaymentId} states ${mismatch}; the session fails (amount_mismatch)`);
+      } else if (update.status === 'pending') return session;
       const next: StoredSession = {
         ...session,
-        status: update.status,
-        ...(update.status === 'failed' ? { failureCode: update.failureCode ?? 'failed', failureMessage: update.failureMessage } : {}),
+        ...(mismatch
+          ? { status: 'failed', ...AMOUNT_MISMATCH }
+          : { status: update.status, ...(update.status === 'failed' ? { failureCode: update.failureCode ?? 'failed', failureMessage: update.failureMessage } : {}) }),
         appliedEvents: update.eventId ? [...session.appliedEvents, update.eventId].slice(-20) : session.appliedEvents,
         updatedAt: new Date().toISOString(),
       };
       if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) {
-        for (const listener of streamListeners.get(sessionId) ?? []) listener(next);
+        streams.notify(next);
         return next;
       }
     }
     throw new Error(`session ${sessionId} kept changing under a status update`);
+  }
+
+  /** The work of one create attempt: the merchant's order, the provider's payment, the session. */
+  async function newSession(claim: Claim, body: Record<string, unknown>, environment: Environment, locale: string | undefined, req: IncomingMessage) {
+    const order = await options.order({ context: body.context, environment, locale, request: req });
+    checkOrder(order);
+    const payment = await provider.createPayment({
+      sessionId: claim.sessionId,
+      amount: order.amount,
+      reference: order.reference,
+      description: order.description,
+      environment,
+      returnUrl: options.returnUrl,
+      idempotencyKey: claim.providerKey,
+      locale,
+      userAgent: headerValue(req, 'user-agent'),
+    });
+    // A payment that is not for this order's money is never shown to the shopper: the attempt is
+    // forgotten, and the widget's retry makes a payment of its own under a new provider key.
+    const mismatch = mismatchOf({ amount: order.amount, providerReference: payment.providerReference }, payment);
+    if (mismatch) {
+      logger.error(`alipayhk-checkout: ${provider.name} answered the create of session ${claim.sessionId} with payment ${payment.paymentId}, which states ${mismatch}`);
+      throw new HttpError(502, 'amount_mismatch', 'The payment provider answered with a payment that does not match this order; try again');
+    }
+    const now = new Date();
+    const expiresAt =
+      payment.expiresAt ?? (options.paymentLifetimeMs ? new Date(now.getTime() + options.paymentLifetimeMs).toISOString() : undefined);
+    const session: StoredSession = {
+      id: claim.sessionId,
+      provider: provider.name,
+      providerPaymentId: payment.paymentId,
+      providerReference: payment.providerReference,
+      amount: order.amount,
+      reference: order.reference,
+      ...(order.description ? { description: order.description } : {}),
+      ...(order.merchantName ? { merchantName: order.merchantName } : {}),
+      environment,
+      flow: payment.flow ?? environment.flow,
+      ...(payment.qrCode ? { qrCode: payment.qrCode } : {}),
+      ...(payment.redirectUrl ? { redirectUrl: payment.redirectUrl } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+      status: payment.status,
+      appliedEvents: [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    // One payment, one session: a provider payment already bound to another session is not ours to show.
+    const linkKey = paymentKey(payment.eventKey ?? payment.paymentId);
+    if (!(await store.create(linkKey, { sessionId: session.id }, ttl))) {
+      const link = await store.get<{ sessionId: string }>(linkKey);
+      if (link?.value.sessionId !== session.id) {
+        logger.error(`alipayhk-checkout: ${provider.name} payment ${payment.paymentId} belongs to another session; session ${session.id} is not created`);
+        throw new HttpError(409, 'payment_conflict', 'The payment provider answered with a payment that belongs to another session');
+      }
+    }
+    // An earlier attempt under this claim may have written the session before it failed: that one stands.
+    if (!(await store.create(sessionKey(session.id), session, ttl))) {
+      const earlier = await store.get<StoredSession>(sessionKey(session.id));
+      if (earlier) return earlier.value;
+    }
+    return session;
   }
 
   async function createSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -194,75 +306,14 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'invalid_request', 'body must be a JSON object');
     const environment = parseEnvironment(body.environment);
     const locale = typeof body.locale === 'string' ? body.locale.slice(0, 35) : undefined;
-
-    // The first request with this key creates the payment; any other waits for its session.
-    const recordKey = idempotencyRecordKey(key);
-    const claim = { sessionId: newSessionId() };
-    let owner = await store.create(recordKey, claim, ttl);
-    const deadline = Date.now() + IDEMPOTENT_WAIT_MS;
-    while (!owner) {
-      const record = await store.get<{ sessionId: string; failed?: boolean }>(recordKey);
-      if (record && !record.value.failed) {
-        const existing = await store.get<StoredSession>(sessionKey(record.value.sessionId));
-        if (existing) return sendJson(res, 200, toJson(existing.value));
-      } else if (record?.value.failed) {
-        // The earlier attempt failed: this retry takes over (the provider's own key keeps it to one payment).
-        owner = await store.updateIfVersion(recordKey, record.version, claim, ttl);
-        if (owner) break;
-      } else {
-        owner = await store.create(recordKey, claim, ttl);
-        if (owner) break;
-      }
-      if (Date.now() > deadline) throw new HttpError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is still in progress');
-      await sleep(25);
-    }
-
-    try {
-      const order = await options.order({ context: body.context, environment, locale, request: req });
-      checkOrder(order);
-      const payment = await provider.createPayment({
-        sessionId: claim.sessionId,
-        amount: order.amount,
-        reference: order.reference,
-        description: order.description,
-        environment,
-        returnUrl: options.returnUrl,
-        idempotencyKey: key,
-        locale,
-        userAgent: headerValue(req, 'user-agent'),
-      });
-      const now = new Date();
-      const expiresAt =
-        payment.expiresAt ?? (options.paymentLifetimeMs ? new Date(now.getTime() + options.paymentLifetimeMs).toISOString() : undefined);
-      const session: StoredSession = {
-        id: claim.sessionId,
-        idempotencyKey: key,
-        provider: provider.name,
-        providerPaymentId: payment.paymentId,
-        amount: order.amount,
-        reference: order.reference,
-        ...(order.description ? { description: order.description } : {}),
-        ...(order.merchantName ? { merchantName: order.merchantName } : {}),
-        environment,
-        flow: payment.flow ?? environment.flow,
-        ...(payment.qrCode ? { qrCode: payment.qrCode } : {}),
-        ...(payment.redirectUrl ? { redirectUrl: payment.redirectUrl } : {}),
-        ...(expiresAt ? { expiresAt } : {}),
-        status: payment.status,
-        appliedEvents: [],
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      await store.create(paymentKey(payment.eventKey ?? payment.paymentId), { sessionId: session.id }, ttl);
-      await store.create(sessionKey(session.id), session, ttl);
-      sendJson(res, 201, toJson(session));
-    } catch (error) {
-      const record = await store.get<{ sessionId: string }>(recordKey);
-      if (record?.value.sessionId === claim.sessionId) {
-        await store.updateIfVersion(recordKey, record.version, { ...claim, failed: true }, ttl);
-      }
-      throw error;
-    }
+    const fingerprint = fingerprintOf({ environment: body.environment, locale: body.locale, context: body.context });
+    const { value: session, created } = await attempts.run(
+      key,
+      fingerprint,
+      (claim) => newSession(claim, body, environment, locale, req),
+      async (sessionId) => (await store.get<StoredSession>(sessionKey(sessionId)))?.value,
+    );
+    sendJson(res, created ? 201 : 200, toJson(session));
   }
 
   async function findSession(sessionId: string): Promise<StoredSession> {
@@ -271,19 +322,32 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     return stored.value;
   }
 
+  /** Forgets old provider-check times now and then, not on every request: this is the polling hot path. */
+  function pruneProviderChecks(now: number): void {
+    if (lastProviderCheck.size <= 10_000 || now < nextPruneAt) return;
+    nextPruneAt = now + Math.max(providerCheckInterval, 1000);
+    for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
+  }
+
+  /** How long until this process may ask the provider about the session again (0: now). */
+  function providerCheckWait(sessionId: string, now: number): number {
+    return Math.max(0, (lastProviderCheck.get(sessionId) ?? -Infinity) + providerCheckInterval - now);
+  }
+
+  /** Asks the provider about a pending session and applies the answer. Throws when the provider fails. */
+  async function askProvider(session: StoredSession): Promise<StoredSession> {
+    const now = Date.now();
+    lastProviderCheck.set(session.id, now);
+    pruneProviderChecks(now);
+    const state = await provider.getPayment(session.providerPaymentId);
+    return (await applyStatus(session.id, state)) ?? session;
+  }
+
   /** The session as stored, after asking the provider if a pending one has not been checked lately. */
   async function checkedSession(session: StoredSession): Promise<StoredSession> {
-    const now = Date.now();
-    if (session.status !== 'pending' || now - (lastProviderCheck.get(session.id) ?? 0) < providerCheckInterval) return session;
-    lastProviderCheck.set(session.id, now);
-    // Forget old entries now and then, not on every request: this is the polling hot path.
-    if (lastProviderCheck.size > 10_000 && now >= nextPruneAt) {
-      nextPruneAt = now + Math.max(providerCheckInterval, 1000);
-      for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
-    }
+    if (session.status !== 'pending' || providerCheckWait(session.id, Date.now()) > 0) return session;
     try {
-      const state = await provider.getPayment(session.providerPaymentId);
-      return (await applyStatus(session.id, state)) ?? session;
+      return await askProvider(session);
     } catch (error) {
       // The stored status still stands; the widget asks again.
       logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
@@ -291,65 +355,31 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     }
   }
 
+  /** One provider check at the end of the current interval, however many notices ask for it. */
+  function checkLater(sessionId: string, delayMs: number): void {
+    if (deferredChecks.has(sessionId)) return;
+    const timer = setTimeout(async () => {
+      deferredChecks.delete(sessionId);
+      try {
+        const stored = await store.get<StoredSession>(sessionKey(sessionId));
+        if (stored?.value.status === 'pending') await askProvider(stored.value);
+      } catch (error) {
+        logger.warn(`alipayhk-checkout: deferred status check of ${sessionId}: ${(error as Error).message}`);
+      }
+    }, delayMs);
+    timer.unref?.();
+    deferredChecks.set(sessionId, timer);
+  }
+
   async function sessionStatus(res: ServerResponse, sessionId: string): Promise<void> {
     sendJson(res, 200, statusJson(await checkedSession(await findSession(sessionId))));
   }
 
-  /**
-   * The status as Server-Sent Events: the current status at once, then each change, pushed the
-   * moment this process applies it (a webhook) or finds it (the store, the provider); the stream
-   * ends after a final status. Any error ends it too, and the widget falls back to polling.
-   */
   async function sessionStatusStream(req: IncomingMessage, res: ServerResponse, sessionId: string): Promise<void> {
-    let session = await findSession(sessionId);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      // nginx buffers responses unless told not to, which would hold every event back.
-      'X-Accel-Buffering': 'no',
+    await streams.serve(req, res, await findSession(sessionId), async () => {
+      const stored = await store.get<StoredSession>(sessionKey(sessionId));
+      return stored && checkedSession(stored.value);
     });
-    let lastSent = '';
-    let closed = false;
-    let checkTimer: ReturnType<typeof setTimeout> | undefined;
-    const send = (next: StoredSession) => {
-      if (closed) return;
-      const data = JSON.stringify(statusJson(next));
-      if (data !== lastSent) {
-        lastSent = data;
-        res.write(`event: status\ndata: ${data}\n\n`);
-      }
-      if (next.status !== 'pending') close();
-    };
-    const listeners = streamListeners.get(sessionId) ?? new Set();
-    streamListeners.set(sessionId, listeners);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), streamHeartbeat);
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      clearTimeout(checkTimer);
-      listeners.delete(send);
-      if (listeners.size === 0 && streamListeners.get(sessionId) === listeners) streamListeners.delete(sessionId);
-      res.end();
-    };
-    listeners.add(send);
-    req.once('close', close);
-    res.once('error', close);
-    const check = async () => {
-      try {
-        const stored = await store.get<StoredSession>(sessionKey(sessionId));
-        if (!stored) return close();
-        session = await checkedSession(stored.value);
-        send(session);
-      } catch (error) {
-        logger.warn(`alipayhk-checkout: status stream of ${sessionId}: ${(error as Error).message}`);
-        return close();
-      }
-      if (!closed) checkTimer = setTimeout(check, streamCheckInterval);
-    };
-    send(session);
-    if (!closed) await check();
   }
 
   async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -361,23 +391,37 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       if (error instanceof WebhookVerificationError) throw new HttpError(401, 'invalid_signature', error.message);
       throw error;
     }
-    if (!event) return sendJson(res, 200, { received: true, applied: false });
-    const link = await store.get<{ sessionId: string }>(paymentKey(event.eventKey ?? event.paymentId));
-    if (!link) return sendJson(res, 200, { received: true, applied: false });
+    const ignored = () => sendJson(res, 200, { received: true, applied: false });
+    if (!event) return ignored();
+    const link = await store.get<{ sessionId: string }>(paymentKey('unsigned' in event ? event.paymentId : (event.eventKey ?? event.paymentId)));
+    if (!link) return ignored();
+    if ('unsigned' in event) {
+      // Its contents prove nothing: ask the provider about this payment of ours, at most once per
+      // interval; a notice inside the interval gets one check at its end, so none is lost.
+      const stored = await store.get<StoredSession>(sessionKey(link.value.sessionId));
+      if (!stored || stored.value.status !== 'pending') return ignored();
+      const wait = providerCheckWait(stored.value.id, Date.now());
+      if (wait > 0) {
+        checkLater(stored.value.id, wait);
+        return ignored();
+      }
+      const session = await askProvider(stored.value); // a provider failure answers 502: the provider sends it again
+      return sendJson(res, 200, { received: true, applied: session.status !== 'pending' });
+    }
     const session = await applyStatus(link.value.sessionId, event);
     sendJson(res, 200, { received: true, applied: session?.status === event.status });
   }
 
   return async function handle(req, res, next) {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== basePath && !path.startsWith(`${basePath}/`)) {
+    const route = routeOf(req.url ?? '/', basePath);
+    if (route === undefined) {
       if (next) return next();
       return sendError(res, new HttpError(404, 'not_found', 'Not found'));
     }
-    const route = path.slice(basePath.length);
     try {
       let match: RegExpMatchArray | null;
-      if (route === '/sessions' && req.method === 'POST') await createSession(req, res);
+      if (route === null) throw new HttpError(404, 'not_found', 'Not found');
+      else if (route === '/sessions' && req.method === 'POST') await createSession(req, res);
       else if ((match = route.match(/^\/sessions\/([^/]+)\/status$/)) && req.method === 'GET') {
         if (wantsEventStream(req)) await sessionStatusStream(req, res, match[1]!);
         else await sessionStatus(res, match[1]!);

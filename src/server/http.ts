@@ -54,3 +54,18 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * The route under `basePath` that a request's raw target names: `undefined` outside basePath,
+ * `null` for a path that a normaliser would read as another (`//`, `.` or `..` segments, encoded
+ * slashes, dots or backslashes), which never reaches a route. It reads the raw target on purpose:
+ * `new URL()` turns `//evil.example/api/…` and `/public/../api/…` into our routes, while Express
+ * and proxy rules scoped to the base path saw other paths.
+ */
+export function routeOf(target: string, basePath: string): string | null | undefined {
+  const end = target.search(/[?#]/);
+  const path = end < 0 ? target : target.slice(0, end);
+  if (path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
+  if (/\/\/|\/\.{1,2}(?:\/|$)|\\|%(?:2f|5c|2e)/i.test(path)) return null;
+  return path.slice(basePath.length);
+}

@@ -52,9 +52,10 @@ export interface StatusJson {
 /** A session as the backend keeps it. */
 export interface StoredSession {
   id: string;
-  idempotencyKey: string;
   provider: string;
   providerPaymentId: string;
+  /** The reference the provider holds for the payment: every answer that states one must state this. */
+  providerReference: string;
   amount: Money;
   reference: string;
   description?: string;

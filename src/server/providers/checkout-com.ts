@@ -2,7 +2,7 @@
 // source.type "alipay_hk" and processing.terminal_type / os_type, redirect to
 // _links.redirect.href, GET /payments/{id} for the status, Cko-Signature on webhooks.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAlipayHkLimits, failureFields, header, statusMapper, verifyHmacJson } from './shared.js';
+import { callJson, checkAlipayHkLimits, failureFields, header, lookup, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson } from './shared.js';
 import {
   ProviderError,
   type CreatePaymentInput,
@@ -59,14 +59,19 @@ export function checkoutComDeviceFields(environment: Environment): { terminal_ty
 }
 
 export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
+  const secretKey = requireSecret('checkout-com', options, 'secretKey');
+  const webhookSecret = requireSecret('checkout-com', options, 'webhookSecret');
+  const processingChannelId = requireText('checkout-com', options, 'processingChannelId');
   const baseUrl = (options.baseUrl ?? 'https://api.checkout.com').replace(/\/$/, '');
   const logger = options.logger ?? console;
-  const auth = { Authorization: `Bearer ${options.secretKey}` };
+  const auth = { Authorization: `Bearer ${secretKey}` };
 
   const mapStatus = statusMapper('checkout-com', CHECKOUT_COM_STATUSES, logger);
   /** A declined payment's reason, from the payment or from a webhook's `data`. */
   const failureOf = (status: PaymentStatus, body: any) =>
     failureFields(status, body?.response_code ?? body?.data?.response_code, body?.response_summary ?? body?.data?.response_summary);
+  /** What a payment object (or a webhook's `data`) says it is for. */
+  const factsOf = (payment: any) => statedPayment(payment?.amount, payment?.currency, payment?.reference);
 
   return {
     name: 'checkout-com',
@@ -79,7 +84,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         method: 'POST',
         url: `${baseUrl}/payments`,
         headers: { ...auth, 'Cko-Idempotency-Key': input.idempotencyKey },
-        retries: 1, // safe: the same Cko-Idempotency-Key returns the same payment
+        retries: 1, // safe: the same Cko-Idempotency-Key (this session's own) returns the same payment
         body: {
           amount: input.amount.value,
           currency: input.amount.currency,
@@ -91,7 +96,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
           reference: input.reference,
           ...(input.description ? { description: input.description } : {}),
           capture: true,
-          processing_channel_id: options.processingChannelId,
+          processing_channel_id: processingChannelId,
         },
       });
       if ((status !== 201 && status !== 202) || typeof body?.id !== 'string') {
@@ -102,6 +107,9 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         paymentId: body.id,
         providerStatus: String(body.status),
         status: mapStatus(String(body.status)),
+        providerReference: input.reference,
+        // The 202 states the reference but not the amount; GET /payments/{id} and webhooks state both.
+        ...factsOf(body),
         ...(typeof redirect === 'string' ? { redirectUrl: redirect, qrCode: redirect } : {}),
       };
     },
@@ -118,12 +126,12 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         throw new ProviderError(`checkout-com: get payment answered HTTP ${status}`, status, body);
       }
       const mapped = mapStatus(body.status);
-      return { paymentId, providerStatus: body.status, status: mapped, ...failureOf(mapped, body) };
+      return { paymentId, providerStatus: body.status, status: mapped, ...failureOf(mapped, body), ...factsOf(body) };
     },
 
     async parseWebhook(rawBody, headers): Promise<ProviderWebhookEvent | undefined> {
-      const event = verifyHmacJson('checkout-com', rawBody, options.webhookSecret, header(headers, 'cko-signature'), 'Cko-Signature');
-      const status = CHECKOUT_COM_WEBHOOKS[event?.type];
+      const event = verifyHmacJson('checkout-com', rawBody, webhookSecret, header(headers, 'cko-signature'), 'Cko-Signature');
+      const status = lookup(CHECKOUT_COM_WEBHOOKS, event?.type);
       if (!status || typeof event?.data?.id !== 'string' || typeof event?.id !== 'string') return undefined;
       return {
         eventId: event.id,
@@ -131,6 +139,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         providerStatus: event.type,
         status,
         ...failureOf(status, event),
+        ...factsOf(event.data),
       };
     },
   };

@@ -4,7 +4,7 @@
 // Webhooks are HS256 JWS (seeds/README.md), verified with `jose`, the standard JOSE library.
 import { compactVerify, errors as joseErrors } from 'jose';
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, failureFields, statusMapper, webhookJson, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, failureFields, requireSecret, requireText, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -49,15 +49,23 @@ export function nomupayFlowType(environment: Environment): 'qr_link' | 'mobile_r
 export function nomupay(options: NomuPayOptions): PaymentProvider {
   const baseUrl = (options.baseUrl ?? 'https://api.nomupay.com').replace(/\/$/, '');
   const logger = options.logger ?? console;
-  const auth = { Authorization: `Bearer ${options.apiKey}` };
-  const webhookKey = new TextEncoder().encode(options.webhookSecret);
+  const auth = { Authorization: `Bearer ${requireSecret('nomupay', options, 'apiKey')}` };
+  const webhookKey = new TextEncoder().encode(requireSecret('nomupay', options, 'webhookSecret'));
+  const processingAccountId = requireText('nomupay', options, 'processingAccountId');
 
   const mapStatus = statusMapper('nomupay', NOMUPAY_STATUSES, logger);
 
   function stateOf(payment: any): ProviderPaymentState {
     if (typeof payment?.id !== 'string' || typeof payment?.status !== 'string') throw new ProviderError('nomupay: not a payment', undefined, payment);
     const status = mapStatus(payment.status);
-    return { paymentId: payment.id, providerStatus: payment.status, status, ...failureFields(status, payment.reason?.code, payment.reason?.description) };
+    // The seed's payment object states merchantReference; an amount only where the answer has one.
+    return {
+      paymentId: payment.id,
+      providerStatus: payment.status,
+      status,
+      ...failureFields(status, payment.reason?.code, payment.reason?.description),
+      ...statedPayment(payment.amount?.value, payment.amount?.currency, payment.merchantReference),
+    };
   }
 
   return {
@@ -73,7 +81,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
         headers: { ...auth, 'Idempotency-Key': input.idempotencyKey },
         retries: 1,
         body: {
-          processingAccountId: options.processingAccountId,
+          processingAccountId,
           merchantReference: input.sessionId,
           amount: { value: input.amount.value, currency: input.amount.currency.toLowerCase() },
           paymentMethod: { type: 'alipay_hk', alipayHk: { returnUrl: input.returnUrl, flowType: nomupayFlowType(input.environment) } },
@@ -83,9 +91,8 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
       const state = stateOf(body);
       const url = body.nextStep?.type === 'redirect' ? body.nextStep.redirect?.url : undefined;
       return {
-        paymentId: state.paymentId,
-        providerStatus: state.providerStatus,
-        status: state.status,
+        ...state,
+        providerReference: input.sessionId,
         // Both flow types answer with a page for this browser (qr_link: one that shows the QR).
         ...(typeof url === 'string' ? { redirectUrl: url, flow: 'redirect' as const } : {}),
       };

@@ -74,7 +74,7 @@ export interface AmountLimit {
  */
 export function checkAmount(provider: string, amount: Money, limits: Record<string, AmountLimit>): void {
   checkAlipayHkLimits(amount);
-  const limit = limits[amount.currency];
+  const limit = lookup(limits, amount.currency);
   if (!limit) {
     throw new ProviderRequestError(`${provider} takes AlipayHK payments in ${Object.keys(limits).join(', ')}, not ${amount.currency}`, 'amount.currency');
   }
@@ -112,7 +112,7 @@ export function header(headers: Record<string, string | string[] | undefined>, n
 /** A status table lookup: anything the table lacks is pending, and said in the log. */
 export function statusMapper(provider: string, table: Record<string, PaymentStatus>, logger: Logger): (providerStatus: string) => PaymentStatus {
   return (providerStatus) => {
-    const status = table[providerStatus];
+    const status = lookup(table, providerStatus);
     if (status) return status;
     logger.warn(`${provider}: unknown status ${JSON.stringify(providerStatus)}, treated as pending`);
     return 'pending';
@@ -143,4 +143,62 @@ export function verifyHmacJson(provider: string, raw: Buffer, secret: string, si
     throw new WebhookVerificationError(`${provider}: ${headerName} does not match`);
   }
   return webhookJson(provider, raw);
+}
+
+/**
+ * A table lookup that only sees the table's own entries: `constructor`, `__proto__` and the like
+ * are not statuses, key ids or currencies, whatever a request says.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** Shorter than this, a webhook secret or an API key could be guessed: it is not a real one. */
+export const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Refuses a missing, empty or too short secret when the adapter is made, not at the first
+ * webhook in production: with an empty key anyone could sign webhooks.
+ */
+export function requireSecret(provider: string, options: object, name: string, minLength = MIN_SECRET_LENGTH): string {
+  const value = (options as Record<string, unknown>)[name];
+  if (typeof value !== 'string' || value.length < minLength) {
+    throw new TypeError(`${provider}: options.${name} is required: a secret of at least ${minLength} characters (got ${describe(value)})`);
+  }
+  return value;
+}
+
+/** Refuses a missing or empty option that is not a secret (an account id, a URL). */
+export function requireText(provider: string, options: object, name: string): string {
+  const value = (options as Record<string, unknown>)[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${provider}: options.${name} is required (got ${describe(value)})`);
+  return value;
+}
+
+/** What a refused option was, without ever printing a secret. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `${value.length} characters`;
+  return value === undefined ? 'nothing' : typeof value;
+}
+
+/**
+ * An amount as a provider's answer states it, or undefined when it states none. A garbled one
+ * (a string, no currency) is kept as something that equals no amount, so that it never matches.
+ */
+export function moneyOf(value: unknown, currency: unknown): Money | undefined {
+  if ((value === undefined || value === null) && (currency === undefined || currency === null)) return undefined;
+  return { value: typeof value === 'number' ? value : Number.NaN, currency: typeof currency === 'string' ? currency.toUpperCase() : '' };
+}
+
+/** The reference an answer states, or undefined when it states none; a non-string one never matches. */
+export function referenceOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : `[${typeof value}]`;
+}
+
+/** The amount and reference an answer states, as fields of a `ProviderPaymentState` (none it does not state). */
+export function statedPayment(value: unknown, currency: unknown, reference: unknown): { amount?: Money; reference?: string } {
+  const amount = moneyOf(value, currency);
+  const stated = referenceOf(reference);
+  return { ...(amount ? { amount } : {}), ...(stated !== undefined ? { reference: stated } : {}) };
 }

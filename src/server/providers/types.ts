@@ -9,17 +9,23 @@ export interface CreatePaymentInput {
   environment: Environment;
   /** Where the provider sends the shopper back after paying (or not) in the wallet. */
   returnUrl: string;
-  /** Sent to the provider as its own idempotency key where it has one. */
+  /**
+   * The provider's idempotency key, where it has one: made by the handler for this session (never
+   * the browser's key), so that a repeated key can only ever give back this session's own payment.
+   */
   idempotencyKey: string;
   locale?: string;
   /** The shopper's browser, from the create request (UQPAY wants the OS even on desktops). */
   userAgent?: string;
 }
 
-export interface ProviderPayment {
-  paymentId: string;
-  status: PaymentStatus;
-  providerStatus: string;
+export interface ProviderPayment extends ProviderPaymentState {
+  /**
+   * The reference this adapter gave the provider for the payment (the order reference, or the
+   * session id where the provider wants one unique per payment): every answer about the payment
+   * that states a reference must state this one.
+   */
+  providerReference: string;
   qrCode?: string;
   redirectUrl?: string;
   expiresAt?: string;
@@ -38,6 +44,13 @@ export interface ProviderPaymentState {
   providerStatus: string;
   failureCode?: string;
   failureMessage?: string;
+  /**
+   * The amount as the provider's answer states it (absent when the answer has none): the handler
+   * compares it with the session's, and a difference fails the session (`amount_mismatch`).
+   */
+  amount?: Money;
+  /** The payment's reference as the answer states it (absent when it has none); compared likewise. */
+  reference?: string;
 }
 
 /** A verified webhook that says something about a payment; `undefined` for events we ignore. */
@@ -47,16 +60,31 @@ export interface ProviderWebhookEvent extends ProviderPaymentState {
   eventKey?: string;
 }
 
+/**
+ * A webhook whose contents are not signed (Omise): it only names a payment. The handler looks the
+ * payment up in its store first, and asks the provider (`getPayment`) only about one of its own,
+ * at most once per `providerCheckIntervalMs`: a forged notice costs no API call.
+ */
+export interface ProviderWebhookNotice {
+  unsigned: true;
+  eventId: string;
+  paymentId: string;
+}
+
 export interface PaymentProvider {
   /** URL segment of the webhook route, e.g. `checkout-com`. */
   readonly name: string;
   createPayment(input: CreatePaymentInput): Promise<ProviderPayment>;
   getPayment(paymentId: string): Promise<ProviderPaymentState>;
   /**
-   * Verifies a webhook's signature over the raw body and reads it.
+   * Verifies a webhook's signature over the raw body and reads it; a provider that does not sign
+   * its webhooks gives a notice that only names the payment.
    * @throws {WebhookVerificationError} when it is not genuine.
    */
-  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<ProviderWebhookEvent | undefined>;
+  parseWebhook(
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<ProviderWebhookEvent | ProviderWebhookNotice | undefined>;
   /** Maps a provider status to ours; anything not known to be final is `pending`. */
   mapStatus(providerStatus: string): PaymentStatus;
 }

@@ -4,7 +4,7 @@
 // REDIRECT (`url`); DETAIL for the status; NOTIFICATION signed with the notification key.
 // The seed leaves out paths, amount format and signature scheme: see the README for our choices.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, failureFields, header, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, failureFields, header, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   type CreatePaymentInput,
@@ -55,7 +55,9 @@ export function uqpayTime(date: Date): string {
 export function uqpay(options: UqpayOptions): PaymentProvider {
   const baseUrl = (options.baseUrl ?? 'https://api.uqpay.com').replace(/\/$/, '');
   const logger = options.logger ?? console;
-  const headers = { 'x-client-id': options.clientId, 'x-api-key': options.apiKey };
+  const headers = { 'x-client-id': requireText('uqpay', options, 'clientId'), 'x-api-key': requireSecret('uqpay', options, 'apiKey') };
+  const notificationKey = requireSecret('uqpay', options, 'notificationKey');
+  const notifyUrl = requireText('uqpay', options, 'notifyUrl');
   const lifetime = Math.min(options.expiresInMs ?? 15 * 60_000, MAX_EXPIRY_MS - 60_000);
 
   const mapStatus = statusMapper('uqpay', UQPAY_STATUSES, logger);
@@ -63,7 +65,13 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
   function stateOf(data: any): ProviderPaymentState {
     if (typeof data?.paymentId !== 'string' || typeof data?.status !== 'string') throw new ProviderError('uqpay: not a payment', undefined, data);
     const status = mapStatus(data.status);
-    return { paymentId: data.paymentId, providerStatus: data.status, status, ...failureFields(status, data.errorCode, data.errorMessage) };
+    return {
+      paymentId: data.paymentId,
+      providerStatus: data.status,
+      status,
+      ...failureFields(status, data.errorCode, data.errorMessage),
+      ...statedPayment(data.amount, data.currency, data.merchantOrderId),
+    };
   }
 
   return {
@@ -90,7 +98,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
           goods: { description: (input.description ?? input.reference).slice(0, 128) },
           riskData: { Device: { os: uqpayDeviceOs(input.environment, input.userAgent) } },
           returnUrl: input.returnUrl,
-          notifyUrl: options.notifyUrl,
+          notifyUrl,
         },
       });
       const data = body?.data;
@@ -98,7 +106,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
       const state = stateOf(data);
       const action = data.payAction;
       const target = action?.type === 'QRCODE' ? { qrCode: action.redirectUrl } : action?.type === 'REDIRECT' ? { redirectUrl: action.url ?? action.Url } : {};
-      return { ...state, ...target, expiresAt: expiresAt.toISOString() };
+      return { ...state, providerReference: input.sessionId, ...target, expiresAt: expiresAt.toISOString() };
     },
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
@@ -108,7 +116,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
     },
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {
-      const notification = verifyHmacJson('uqpay', rawBody, options.notificationKey, header(requestHeaders, 'x-signature'), 'x-signature');
+      const notification = verifyHmacJson('uqpay', rawBody, notificationKey, header(requestHeaders, 'x-signature'), 'x-signature');
       if (typeof notification?.notifyId !== 'string' || typeof notification?.data?.paymentId !== 'string') return undefined;
       return { ...stateOf(notification.data), eventId: notification.notifyId };
     },

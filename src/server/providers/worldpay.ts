@@ -3,7 +3,7 @@
 // shopper goes to `url`; GET /apmPayments/{paymentId} (the `_links.self.href`) for `lastEvent`.
 // Webhooks carry `Event-Signature: {keyId}/SHA256/{hmac}` and name the transactionReference.
 import type { Environment, PaymentStatus } from '../types.js';
-import { basicAuth, callJson, checkAmount, header, hmacSha256Hex, safeEqual, statusMapper, webhookJson, type AmountLimit } from './shared.js';
+import { basicAuth, callJson, checkAmount, header, hmacSha256Hex, lookup, requireSecret, requireText, safeEqual, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -50,6 +50,20 @@ export const WORLDPAY_STATUSES: Record<string, PaymentStatus> = {
   cancelledByCustomer: 'cancelled',
 };
 
+/** The webhook keys by key id, checked when the adapter is made: each one a real secret. */
+function webhookKeysOf(keys: unknown): Readonly<Record<string, string>> {
+  if (typeof keys !== 'object' || keys === null || Object.keys(keys).length === 0) {
+    throw new TypeError('worldpay: options.webhookKeys is required: { keyId: secret } with at least one key');
+  }
+  const copy: Record<string, string> = Object.create(null);
+  for (const [keyId, secret] of Object.entries(keys)) {
+    if (keyId === '') throw new TypeError('worldpay: options.webhookKeys has an empty key id');
+    const name = `webhookKeys.${keyId}`;
+    copy[keyId] = requireSecret('worldpay', { [name]: secret }, name);
+  }
+  return copy;
+}
+
 export function worldpayDeviceType(environment: Environment): 'DESKTOP' | 'MOBILE' | 'TABLET' {
   if (environment.deviceType === 'mobile') return 'MOBILE';
   if (environment.deviceType === 'tablet') return 'TABLET';
@@ -59,8 +73,14 @@ export function worldpayDeviceType(environment: Environment): 'DESKTOP' | 'MOBIL
 export function worldpay(options: WorldpayOptions): PaymentProvider {
   const baseUrl = (options.baseUrl ?? 'https://try.access.worldpay-bsh.securedataplatform.com').replace(/\/$/, '');
   const logger = options.logger ?? console;
-  const headers = { Authorization: basicAuth(options.username, options.password), 'WP-Api-Version': API_VERSION };
-  if (options.narrative.length < 1 || options.narrative.length > 24) throw new TypeError('worldpay: narrative must be 1 to 24 characters');
+  const headers = {
+    Authorization: basicAuth(requireText('worldpay', options, 'username'), requireSecret('worldpay', options, 'password', 8)),
+    'WP-Api-Version': API_VERSION,
+  };
+  if (typeof options.narrative !== 'string' || options.narrative.length < 1 || options.narrative.length > 24) {
+    throw new TypeError('worldpay: options.narrative must be 1 to 24 characters');
+  }
+  const webhookKeys = webhookKeysOf(options.webhookKeys);
 
   const mapStatus = statusMapper('worldpay', WORLDPAY_STATUSES, logger);
 
@@ -101,6 +121,9 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
       const { paymentId, lastEvent, url } = body;
       return {
         ...state(paymentId, String(lastEvent ?? 'pending')),
+        // Unique per session: Worldpay's answers state no amount, so this reference, which only
+        // this session ever sent, is what binds its events to it.
+        providerReference: input.sessionId,
         eventKey: input.sessionId,
         // `url` is Worldpay's hosted page, which shows the QR on a desktop: the browser goes there.
         ...(typeof url === 'string' ? { redirectUrl: url, flow: 'redirect' as const } : {}),
@@ -115,15 +138,20 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {
       const match = (header(requestHeaders, 'event-signature') ?? '').match(/^([^/]+)\/SHA256\/([0-9a-fA-F]+)$/);
-      const key = match ? options.webhookKeys[match[1]!] : undefined;
+      const key = match ? lookup(webhookKeys, match[1]) : undefined;
       if (!match || !key || !safeEqual(hmacSha256Hex(key, rawBody), match[2]!.toLowerCase())) {
         throw new WebhookVerificationError('worldpay: Event-Signature does not match');
       }
       const event = webhookJson('worldpay', rawBody);
       const details = event?.eventDetails;
       if (typeof event?.eventId !== 'string' || typeof details?.transactionReference !== 'string' || typeof details?.type !== 'string') return undefined;
-      if (!(details.type in WORLDPAY_STATUSES)) return undefined; // refunds and the like
-      return { ...state('', details.type), eventId: event.eventId, eventKey: details.transactionReference };
+      if (lookup(WORLDPAY_STATUSES, details.type) === undefined) return undefined; // refunds and the like
+      return {
+        ...state('', details.type),
+        eventId: event.eventId,
+        eventKey: details.transactionReference,
+        reference: details.transactionReference,
+      };
     },
   };
 }

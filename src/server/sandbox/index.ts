@@ -96,8 +96,8 @@ export function randomId(prefix: string): string {
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  if (!Object.hasOwn(dialects, options.provider)) throw new TypeError(`startSandbox: provider must be one of ${Object.keys(dialects).join(', ')}`);
   const dialect = dialects[options.provider];
-  if (!dialect) throw new TypeError(`startSandbox: provider must be one of ${Object.keys(dialects).join(', ')}`);
   const logger = options.logger ?? console;
   const lifetime = options.paymentLifetimeMs ?? 15 * 60_000;
   const payments = new Map<string, SandboxPayment>();

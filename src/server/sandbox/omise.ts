@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { OMISE_LIMITS } from '../providers/omise.js';
+import { lookup } from '../providers/shared.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 import { basicCredentials, isSafeUrl } from './validate.js';
 
@@ -37,7 +38,7 @@ function fields(raw: Buffer, contentType = ''): Record<string, string> | undefin
 export function omiseChargeErrors(form: Record<string, string>): string[] {
   const problems: string[] = [];
   const currency = (form.currency ?? '').toUpperCase();
-  const limit = OMISE_LIMITS[currency];
+  const limit = lookup(OMISE_LIMITS, currency);
   if (!/^\d+$/.test(form.amount ?? '')) problems.push('amount must be an integer');
   else if (limit && (Number(form.amount) < limit.min || Number(form.amount) > limit.max)) problems.push(`amount must be between ${limit.min} and ${limit.max}`);
   if (!limit) problems.push('currency is not supported');

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { hmacSha256Hex } from '../providers/shared.js';
+import { hmacSha256Hex, lookup } from '../providers/shared.js';
 import { WORLDPAY_LIMITS } from '../providers/worldpay.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 import { basicCredentials, isHttpUrl, isIntegerIn } from './validate.js';
@@ -26,7 +26,7 @@ export function worldpayRequestErrors(body: any): Array<{ errorName: string; mes
   if (line1 === undefined) missing('$.instruction.narrative.line1');
   else if (typeof line1 !== 'string' || line1.length > 24) invalid('$.instruction.narrative.line1', 'Must be at most 24 characters');
   const value = body?.instruction?.value;
-  const limit = WORLDPAY_LIMITS[value?.currency];
+  const limit = lookup(WORLDPAY_LIMITS, value?.currency);
   if (value?.currency === undefined) missing('$.instruction.value.currency');
   else if (!limit) invalid('$.instruction.value.currency', 'Currency not supported for alipay_hk');
   if (value?.amount === undefined) missing('$.instruction.value.amount');

@@ -9,7 +9,9 @@ import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from 
 
 const fixture = (name) => loadFixture('checkout-com', name);
 
-const options = (baseUrl) => ({ secretKey: 'sk_test_1', processingChannelId: 'pc_test', webhookSecret: 'whsec_1', baseUrl, logger: quietLogger });
+const SECRET_KEY = 'sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e';
+const WEBHOOK_SECRET = 'whsec_6c2f0d4b9e8a7f31';
+const options = (baseUrl) => ({ secretKey: SECRET_KEY, processingChannelId: 'pc_test', webhookSecret: WEBHOOK_SECRET, baseUrl, logger: quietLogger });
 const input = (environment) => ({
   amount: { value: 12345, currency: 'HKD' },
   reference: 'A-1001',
@@ -40,7 +42,7 @@ describe('checkout-com: create payment, as the seed documents it', () => {
     const [request] = api.requests;
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/payments');
-    assert.equal(request.headers.authorization, 'Bearer sk_test_1');
+    assert.equal(request.headers.authorization, `Bearer ${SECRET_KEY}`);
     assert.equal(request.headers['cko-idempotency-key'], 'idem-1');
     assert.deepEqual(request.body, {
       amount: 12345,
@@ -63,7 +65,10 @@ describe('checkout-com: create payment, as the seed documents it', () => {
   it("turns the seed's 202 response into a session: _links.redirect.href is both QR and redirect", async () => {
     const payment = await providers.checkoutCom(options(api.url)).createPayment(input(DESKTOP));
     const href = fixture('create-payment-response')._links.redirect.href;
-    assert.deepEqual(payment, { paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', redirectUrl: href, qrCode: href });
+    // The reference the 202 states is read, for the handler to hold against the one sent (it differs here: the seed's order).
+    assert.deepEqual(payment, {
+      paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', providerReference: 'A-1001', reference: 'ORD-5023-4E89', redirectUrl: href, qrCode: href,
+    });
   });
 
   it('the sandbox accepts the seed request example and rejects what the API would', () => {
@@ -89,7 +94,9 @@ describe('checkout-com: status', () => {
     const api = await fakeApi(() => ({ status: 200, json: fixture('get-payment-response') }));
     try {
       const state = await providers.checkoutCom(options(api.url)).getPayment('pay_bsrduhejxiuerlh32hb5n6dvae');
-      assert.deepEqual(state, { paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Captured', status: 'succeeded' });
+      assert.deepEqual(state, {
+        paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Captured', status: 'succeeded', amount: { value: 1100, currency: 'EUR' }, reference: 'ORD-5023-4E89',
+      });
       assert.equal(api.requests[0].url, '/payments/pay_bsrduhejxiuerlh32hb5n6dvae');
     } finally {
       await api.close();
@@ -126,12 +133,13 @@ describe('checkout-com: status', () => {
 describe('checkout-com: webhooks', () => {
   const adapter = providers.checkoutCom(options('https://x'));
   const event = (type, data = {}) => Buffer.from(JSON.stringify({ id: 'evt_1', type, data: { id: 'pay_1', ...data } }));
-  const signed = (body, secret = 'whsec_1') => ({ 'cko-signature': hmacSha256Hex(secret, body) });
+  const signed = (body, secret = WEBHOOK_SECRET) => ({ 'cko-signature': hmacSha256Hex(secret, body) });
 
   it('accepts a body signed with the webhook secret and maps its type', async () => {
-    const body = event('payment_declined', { response_code: '20005', response_summary: 'Declined - Do Not Honour' });
+    const body = event('payment_declined', { amount: 12345, currency: 'HKD', reference: 'A-1001', response_code: '20005', response_summary: 'Declined - Do Not Honour' });
     assert.deepEqual(await adapter.parseWebhook(body, signed(body)), {
       eventId: 'evt_1', paymentId: 'pay_1', providerStatus: 'payment_declined', status: 'failed', failureCode: '20005', failureMessage: 'Declined - Do Not Honour',
+      amount: { value: 12345, currency: 'HKD' }, reference: 'A-1001',
     });
     const captured = event('payment_captured');
     assert.equal((await adapter.parseWebhook(captured, signed(captured))).status, 'succeeded');
@@ -139,7 +147,7 @@ describe('checkout-com: webhooks', () => {
 
   it('rejects a missing, wrong or other-secret signature, and a body changed after signing', async () => {
     const body = event('payment_captured');
-    for (const headers of [{}, { 'cko-signature': 'abc' }, signed(body, 'whsec_other'), signed(event('payment_declined'))]) {
+    for (const headers of [{}, { 'cko-signature': 'abc' }, signed(body, 'whsec_another_secret_1'), signed(event('payment_declined'))]) {
       await assert.rejects(adapter.parseWebhook(body, headers), WebhookVerificationError);
     }
   });

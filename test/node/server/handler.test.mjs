@@ -171,7 +171,8 @@ describe('GET /sessions/:id/status', () => {
   });
 
   it('reveals nothing for an unknown, foreign or malformed id', async () => {
-    for (const id of ['cs_00000000000000000000000000000000', 'pay_123', '..%2F..%2Fetc', 'x'.repeat(300)]) {
+    // (An encoded slash never reaches this route at all: hostile-input.test.mjs.)
+    for (const id of ['cs_00000000000000000000000000000000', 'pay_123', 'constructor', 'x'.repeat(300)]) {
       const response = await fetch(`${merchant.url}/api/alipayhk/sessions/${id}/status`);
       assert.equal(response.status, 404);
       assert.deepEqual(await response.json(), { code: 'session_not_found', message: 'No such session' });

@@ -2,7 +2,7 @@
 // on node:http), the sandbox provider, and a scriptable stand-in for a provider's API.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { createCheckoutHandler, memoryStore, providers, startSandbox } from '../../../dist/server/index.js';
 
 export const quietLogger = { warn() {}, error() {} };
@@ -25,7 +25,11 @@ export async function listen(handler) {
 /** A merchant backend on a provider's sandbox (Checkout.com by default); `options` override the handler's. */
 export async function startMerchant(options = {}, provider = 'checkout-com') {
   let handler;
-  const merchant = await listen((req, res) => handler(req, res));
+  let received = 0;
+  const merchant = await listen((req, res) => {
+    received += 1;
+    return handler(req, res);
+  });
   const webhookFailures = [];
   const sandbox = await startSandbox({
     provider,
@@ -33,7 +37,7 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
     logger: { warn: (message) => webhookFailures.push(message), error: (message) => webhookFailures.push(message) },
   });
   const orders = [];
-  handler = createCheckoutHandler({
+  const makeHandler = (extra = {}) => createCheckoutHandler({
     basePath: '/api/alipayhk',
     provider: providers[sandbox.factory]({ ...sandbox.adapterOptions, logger: quietLogger }),
     store: memoryStore(),
@@ -47,11 +51,24 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
       return { amount: { value: 12345, currency }, reference: `ORDER-${orders.length}`, description: 'Test order' };
     },
     ...options,
+    ...extra,
   });
+  handler = makeHandler();
   return {
     url: merchant.url,
     sandbox,
     orders,
+    /** How many requests reached the merchant's server so far. */
+    get received() {
+      return received;
+    },
+    /**
+     * The merchant's process starts again: a new handler with a new memoryStore (and `extra`
+     * options), on the same address and sandbox.
+     */
+    restart(extra) {
+      handler = makeHandler(extra);
+    },
     /** What the sandbox logged when a webhook was refused or could not be sent. */
     webhookFailures,
     async create({ key = crypto.randomUUID(), environment = DESKTOP, context, headers = {} } = {}) {
@@ -99,4 +116,66 @@ export async function fakeApi(answer) {
     res.end(json === undefined ? '' : JSON.stringify(json));
   });
   return { ...server, requests };
+}
+
+/**
+ * A proxy in front of a provider (the sandbox) that records each request and may rewrite it:
+ * `rewrite(request)` gets `{ method, url, headers, body }` and may change them.
+ */
+export async function providerProxy(target, rewrite = () => {}) {
+  const requests = [];
+  const server = await listen(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const request = { method: req.method, url: req.url, headers: { ...req.headers }, body };
+    delete request.headers.host;
+    delete request.headers['content-length'];
+    rewrite(request);
+    requests.push(request);
+    const answer = await fetch(target + request.url, { method: request.method, headers: request.headers, body: request.body || undefined });
+    const text = await answer.text();
+    request.answer = { status: answer.status, text };
+    res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+  });
+  return { ...server, requests };
+}
+
+/** A request with its path sent exactly as given (fetch would normalise `..` and the like). */
+export function rawRequest(origin, method, path, { headers = {}, body } = {}) {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, method, path, headers }, async (res) => {
+      let text = '';
+      for await (const chunk of res) text += chunk;
+      resolve({ status: res.statusCode, text });
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+/** A SessionStore that counts its calls and remembers the TTL of each key's last write. */
+export function countingStore(store) {
+  const counts = { get: 0, create: 0, updateIfVersion: 0 };
+  const lastTtl = new Map();
+  return {
+    counts,
+    lastTtl,
+    async get(key) {
+      counts.get += 1;
+      return store.get(key);
+    },
+    async create(key, value, ttlMs) {
+      counts.create += 1;
+      const created = await store.create(key, value, ttlMs);
+      if (created) lastTtl.set(key, ttlMs);
+      return created;
+    },
+    async updateIfVersion(key, version, value, ttlMs) {
+      counts.updateIfVersion += 1;
+      const updated = await store.updateIfVersion(key, version, value, ttlMs);
+      if (updated) lastTtl.set(key, ttlMs);
+      return updated;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // One merchant backend process on a shared Redis, for the multi-process test: the handler on
 // node:http with redisStore, talking to the Checkout.com sandbox whose address it is given.
+// ORDER_HANGS=1: order() says so on stdout and never returns (a process about to die mid-create).
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import { createCheckoutHandler, providers, redisStore } from '../../../dist/server/index.js';
@@ -13,7 +14,14 @@ const handler = createCheckoutHandler({
   returnUrl: 'https://shop.example/return',
   providerCheckIntervalMs: 60_000,
   logger: { warn() {}, error: console.error },
-  order: () => ({ amount: { value: 4200, currency: 'HKD' }, reference: `R-${process.pid}` }),
+  ...(process.env.CLAIM_LEASE_MS ? { claimLeaseMs: Number(process.env.CLAIM_LEASE_MS) } : {}),
+  order() {
+    if (process.env.ORDER_HANGS) {
+      console.log('order called');
+      return new Promise(() => {});
+    }
+    return { amount: { value: 4200, currency: 'HKD' }, reference: `R-${process.pid}` };
+  },
 });
 const server = createServer(handler).listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening ${server.address().port}`));
 process.on('SIGTERM', async () => {

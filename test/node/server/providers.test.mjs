@@ -49,7 +49,8 @@ const unknownIsPending = (factory, options) => {
 };
 
 describe('omise (seed 000)', () => {
-  const options = (baseUrl) => ({ secretKey: 'skey_test_1', baseUrl, logger: quietLogger });
+  const SECRET_KEY = 'skey_test_5zq2xkmuba4xjpxn1ln';
+  const options = (baseUrl) => ({ secretKey: SECRET_KEY, baseUrl, logger: quietLogger });
   const charge = (status, extra = {}) => ({ object: 'charge', id: 'chrg_test_5x', status, authorize_uri: 'https://pay.omise.co/payments/x/authorize', ...extra });
 
   it('POSTs the combined charge request, form-encoded, with the secret key as Basic user', async () => {
@@ -57,7 +58,7 @@ describe('omise (seed 000)', () => {
       const payment = await providers.omise(options(api.url)).createPayment(input(IPHONE, { value: 150000, currency: 'SGD' }));
       const [request] = api.requests;
       assert.equal(request.url, '/charges');
-      assert.equal(request.headers.authorization, `Basic ${Buffer.from('skey_test_1:').toString('base64')}`);
+      assert.equal(request.headers.authorization, `Basic ${Buffer.from(`${SECRET_KEY}:`).toString('base64')}`);
       assert.match(request.headers['content-type'], /application\/x-www-form-urlencoded/);
       const documented = loadFixture('omise', 'create-charge-request');
       for (const field of Object.keys(documented)) assert.ok(field in request.body, field);
@@ -65,7 +66,9 @@ describe('omise (seed 000)', () => {
       assert.equal(request.body['source[platform_type]'], 'IOS');
       assert.equal(request.body.amount, '150000');
       assert.equal(request.body.currency, 'SGD');
-      assert.deepEqual(payment, { paymentId: 'chrg_test_5x', providerStatus: 'pending', status: 'pending', redirectUrl: 'https://pay.omise.co/payments/x/authorize', flow: 'redirect' });
+      assert.deepEqual(payment, {
+        paymentId: 'chrg_test_5x', providerStatus: 'pending', status: 'pending', providerReference: 'A-1001', redirectUrl: 'https://pay.omise.co/payments/x/authorize', flow: 'redirect',
+      });
     });
   });
 
@@ -99,23 +102,26 @@ describe('omise (seed 000)', () => {
     }
   });
 
-  it("trusts no webhook: it fetches the charge again, so a forged 'successful' changes nothing", async () => {
+  it("trusts no webhook: it reads only the charge id, for the handler to fetch, and calls nobody", async () => {
     await withApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
-      const forged = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_1', key: 'charge.complete', data: charge('successful') }));
-      const event = await providers.omise(options(api.url)).parseWebhook(forged, {});
-      assert.equal(event.status, 'pending');
-      assert.equal(api.requests[0].url, '/charges/chrg_test_5x');
-      assert.equal(api.requests[0].headers.authorization, `Basic ${Buffer.from('skey_test_1:').toString('base64')}`);
+      const forged = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_1', key: 'charge.complete', data: charge('successful', { amount: 1 }) }));
+      assert.deepEqual(await providers.omise(options(api.url)).parseWebhook(forged, {}), { unsigned: true, eventId: 'evnt_1', paymentId: 'chrg_test_5x' });
+      const nameless = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_2', key: 'charge.complete', data: { id: '../../account' } }));
+      await assert.rejects(providers.omise(options(api.url)).parseWebhook(nameless, {}), WebhookVerificationError);
+      assert.equal(api.requests.length, 0);
     });
-    await withApi(() => ({ status: 404, json: { object: 'error', code: 'not_found' } }), async (api) => {
-      const unknown = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_2', key: 'charge.complete', data: { id: 'chrg_test_nope' } }));
-      await assert.rejects(providers.omise(options(api.url)).parseWebhook(unknown, {}), WebhookVerificationError);
+  });
+
+  it('reads the amount, currency and metadata.reference a charge states', async () => {
+    await withApi(() => ({ status: 200, json: charge('successful', { amount: 150000, currency: 'sgd', metadata: { reference: 'A-1001' } }) }), async (api) => {
+      const state = await providers.omise(options(api.url)).getPayment('chrg_test_5x');
+      assert.deepEqual([state.amount, state.reference], [{ value: 150000, currency: 'SGD' }, 'A-1001']);
     });
   });
 });
 
 describe('nomupay (seed 001)', () => {
-  const options = (baseUrl) => ({ apiKey: 'k', processingAccountId: '2HdN2jq6XWmlkhqRC2gDTNYCvNH', webhookSecret: 'nomu-secret-0123456789-0123456789', baseUrl, logger: quietLogger });
+  const options = (baseUrl) => ({ apiKey: 'nomu_test_0123456789abcdef', processingAccountId: '2HdN2jq6XWmlkhqRC2gDTNYCvNH', webhookSecret: 'nomu-secret-0123456789-0123456789', baseUrl, logger: quietLogger });
 
   it('sends the documented request and reads nextStep.redirect.url from the seed response', async () => {
     await withApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
@@ -125,7 +131,10 @@ describe('nomupay (seed 001)', () => {
       assert.equal(request.url, '/v1/payments');
       assert.equal(request.headers['idempotency-key'], 'idem-1');
       assert.deepEqual(request.body, { ...documented, merchantReference: 'cs_0123456789abcdef0123456789abcdef', paymentMethod: { type: 'alipay_hk', alipayHk: { returnUrl: 'https://shop.example/return', flowType: 'qr_link' } } });
-      assert.deepEqual(payment, { paymentId: '27yiW9MgzBtwiodreuNOXk0rtIw', providerStatus: 'pending', status: 'pending', redirectUrl: 'https://payment.method/complete', flow: 'redirect' });
+      assert.deepEqual(payment, {
+        paymentId: '27yiW9MgzBtwiodreuNOXk0rtIw', providerStatus: 'pending', status: 'pending', providerReference: 'cs_0123456789abcdef0123456789abcdef',
+        reference: 'c5211d6b-0178-49f8-a06b-69df097a712f', redirectUrl: 'https://payment.method/complete', flow: 'redirect',
+      });
       assert.deepEqual(nomupayRequestErrors(documented, documented.processingAccountId), [], 'the sandbox takes the seed example');
     });
   });
@@ -166,7 +175,8 @@ describe('nomupay (seed 001)', () => {
 });
 
 describe('uqpay (seed 003)', () => {
-  const options = (baseUrl) => ({ clientId: 'c', apiKey: 'k', notificationKey: 'n', notifyUrl: 'https://shop.example/api/alipayhk/webhooks/uqpay', baseUrl, logger: quietLogger });
+  const NOTIFICATION_KEY = 'uq_notify_0123456789abcdef';
+  const options = (baseUrl) => ({ clientId: 'c', apiKey: 'uq_key_0123456789abcdef', notificationKey: NOTIFICATION_KEY, notifyUrl: 'https://shop.example/api/alipayhk/webhooks/uqpay', baseUrl, logger: quietLogger });
   const payData = (payAction) => ({ code: 'SUCCESS', data: { paymentId: 'PABC', status: 'processing', payAction } });
 
   it("sends the seed's mandatory fields and reads payAction QRCODE / REDIRECT", async () => {
@@ -213,14 +223,16 @@ describe('uqpay (seed 003)', () => {
   it('verifies the notification signature', async () => {
     const adapter = providers.uqpay(options('x'));
     const body = Buffer.from(JSON.stringify({ notifyId: 'N1', data: { paymentId: 'PABC', status: 'success' } }));
-    assert.equal((await adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex('n', body) })).status, 'succeeded');
-    await assert.rejects(adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex('forged', body) }), WebhookVerificationError);
+    assert.equal((await adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex(NOTIFICATION_KEY, body) })).status, 'succeeded');
+    await assert.rejects(adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex('uq_notify_forged_0123456789', body) }), WebhookVerificationError);
     await assert.rejects(adapter.parseWebhook(body, {}), WebhookVerificationError);
   });
 });
 
 describe('worldpay (seed 004)', () => {
-  const options = (baseUrl) => ({ username: 'u', password: 'p', narrative: 'Mind Palace Ltd', webhookKeys: { k1: 'secret-1' }, baseUrl, logger: quietLogger });
+  const KEY_1 = 'wp_webhook_secret_01';
+  const KEY_2 = 'wp_webhook_secret_02';
+  const options = (baseUrl) => ({ username: 'u', password: 'wp_password_1', narrative: 'Mind Palace Ltd', webhookKeys: { k1: KEY_1 }, baseUrl, logger: quietLogger });
 
   it('sends the documented request with Basic auth and WP-Api-Version, and reads the seed response', async () => {
     await withApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
@@ -229,7 +241,7 @@ describe('worldpay (seed 004)', () => {
       const documented = loadFixture('worldpay', 'create-payment-request');
       assert.equal(request.url, '/apmPayments');
       assert.equal(request.headers['wp-api-version'], '2023-06-01');
-      assert.equal(request.headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+      assert.equal(request.headers.authorization, `Basic ${Buffer.from('u:wp_password_1').toString('base64')}`);
       const urls = { successURL: 'https://shop.example/return', pendingURL: 'https://shop.example/return', failureURL: 'https://shop.example/return' };
       assert.deepEqual(request.body, {
         ...documented,
@@ -239,7 +251,8 @@ describe('worldpay (seed 004)', () => {
       assert.deepEqual(worldpayRequestErrors(documented), [], 'the sandbox takes the seed example');
       const response = loadFixture('worldpay', 'create-payment-response');
       assert.deepEqual(payment, {
-        paymentId: response.paymentId, providerStatus: 'pending', status: 'pending', eventKey: 'cs_0123456789abcdef0123456789abcdef', redirectUrl: response.url, flow: 'redirect',
+        paymentId: response.paymentId, providerStatus: 'pending', status: 'pending', providerReference: 'cs_0123456789abcdef0123456789abcdef',
+        eventKey: 'cs_0123456789abcdef0123456789abcdef', redirectUrl: response.url, flow: 'redirect',
       });
     });
   });
@@ -268,10 +281,10 @@ describe('worldpay (seed 004)', () => {
   it('verifies Event-Signature {keyId}/SHA256/{hmac} and finds the payment by transactionReference', async () => {
     const adapter = providers.worldpay(options('x'));
     const body = Buffer.from(JSON.stringify({ eventId: 'e1', eventDetails: { transactionReference: 'cs_1', type: 'refused' } }));
-    assert.deepEqual(await adapter.parseWebhook(body, { 'event-signature': `k1/SHA256/${hmacSha256Hex('secret-1', body)}` }), {
-      paymentId: '', providerStatus: 'refused', status: 'failed', failureCode: 'refused', eventId: 'e1', eventKey: 'cs_1',
+    assert.deepEqual(await adapter.parseWebhook(body, { 'event-signature': `k1/SHA256/${hmacSha256Hex(KEY_1, body)}` }), {
+      paymentId: '', providerStatus: 'refused', status: 'failed', failureCode: 'refused', eventId: 'e1', eventKey: 'cs_1', reference: 'cs_1',
     });
-    for (const signature of [`k2/SHA256/${hmacSha256Hex('secret-1', body)}`, `k1/SHA256/${hmacSha256Hex('secret-2', body)}`, `k1/SHA1/${hmacSha256Hex('secret-1', body)}`, '']) {
+    for (const signature of [`k2/SHA256/${hmacSha256Hex(KEY_1, body)}`, `k1/SHA256/${hmacSha256Hex(KEY_2, body)}`, `k1/SHA1/${hmacSha256Hex(KEY_1, body)}`, '']) {
       await assert.rejects(adapter.parseWebhook(body, { 'event-signature': signature }), WebhookVerificationError, signature);
     }
   });

@@ -91,6 +91,23 @@ describe('two merchant processes on one Redis', () => {
     assert.equal(sandbox.payments().length, before + 1);
   });
 
+  it('a process that dies holding a key blocks it for one lease, not for a day', { timeout: 30_000 }, async () => {
+    const script = new URL('./merchant-process.mjs', import.meta.url).pathname;
+    const env = { REDIS_URL: redisUrl, PROVIDER_OPTIONS: JSON.stringify(sandbox.adapterOptions), CLAIM_LEASE_MS: '600', ORDER_HANGS: '1' };
+    const doomed = await startProcess(process.execPath, [script], /listening (\d+)/, env);
+    const key = crypto.randomUUID();
+    const calledOrder = new Promise((resolve) => doomed.child.stdout.on('data', (chunk) => String(chunk).includes('order called') && resolve()));
+    create(`http://127.0.0.1:${doomed.match[1]}`, key).catch(() => undefined);
+    await calledOrder; // it holds the key now
+    const exited = new Promise((resolve) => doomed.child.once('exit', resolve));
+    doomed.child.kill('SIGKILL');
+    await exited;
+    const before = sandbox.payments().length;
+    const session = await create(urls[0], key);
+    assert.match(session.id, /^cs_/);
+    assert.equal(sandbox.payments().length, before + 1);
+  });
+
   it('create on A, webhook to B, status from A sees it, without asking the provider', async () => {
     const [a] = urls;
     const session = await create(a, crypto.randomUUID());
