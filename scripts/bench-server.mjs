@@ -53,7 +53,7 @@ async function timed(kind, url, init) {
 
 async function shopper(session) {
   await sleep(1000 + Math.random() * 19_000);
-  const response = await fetch(`${session.qrCode}/approve`, { method: 'POST', redirect: 'manual' }).catch(() => undefined);
+  const response = await fetch(`${session.qrCode ?? session.redirectUrl}/approve`, { method: 'POST', redirect: 'manual' }).catch(() => undefined);
   if (response?.status === 303) approved.add(session.id);
 }
 

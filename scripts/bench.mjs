@@ -183,7 +183,7 @@ async function paymentLatencies(push) {
     // Where the shopper is in the cycle when they pay is random: so is this wait.
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 2000));
     const approvedAt = Date.now();
-    await fetch(session.qrCode.replace(/\/?$/, '/approve'), { method: 'POST', redirect: 'manual' });
+    await fetch((session.qrCode ?? session.redirectUrl).replace(/\/?$/, '/approve'), { method: 'POST', redirect: 'manual' });
     times.push((await page.evaluate(() => window.__succeededAt)) - approvedAt);
   }
   await page.close();

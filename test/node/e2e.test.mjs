@@ -132,7 +132,7 @@ describe('the device fields each provider received', () => {
           omise: () => r['source[platform_type]'],
           nomupay: () => r.paymentMethod.alipayHk.flowType,
           uqpay: () => r.riskData.Device.os,
-          worldpay: () => r.instruction.paymentInstrument.deviceType,
+          worldpay: () => r.instruction.deviceData,
         }[provider]();
         await page.close();
       }
@@ -142,12 +142,12 @@ describe('the device fields each provider received', () => {
       'omise desktop': 'WEB',
       'nomupay desktop': 'qr_link',
       'uqpay desktop': 'LINUX',
-      'worldpay desktop': 'DESKTOP',
+      'worldpay desktop': { device: 'desktop', operatingSystem: 'linux' },
       'checkout-com iPhone 13': { terminal_type: 'WAP', os_type: 'IOS' },
       'omise iPhone 13': 'IOS',
       'nomupay iPhone 13': 'mobile_redirect',
       'uqpay iPhone 13': 'IOS',
-      'worldpay iPhone 13': 'MOBILE',
+      'worldpay iPhone 13': { device: 'mobile', operatingSystem: 'ios' },
     });
   });
 });

@@ -1,8 +1,10 @@
-// Checkout.com's AlipayHK integration (seed 002_48cd39e0599d3d28.txt): POST /payments with
-// source.type "alipay_hk" and processing.terminal_type / os_type, redirect to
-// _links.redirect.href, GET /payments/{id} for the status, Cko-Signature on webhooks.
+// Checkout.com's AlipayHK integration (seed 002_48cd39e0599d3d28.txt; checkout/checkout-sdk-node
+// src/services/http.js and auth-builder.js; checkout.com/docs/payments/add-payment-methods/alipayhk):
+// POST /payments with source.type "alipay_hk" and processing.terminal_type / os_type, the shopper
+// goes to _links.redirect.href (on WEB, a page that shows the QR itself), GET /payments/{id} for
+// the status, Cko-Signature (hex HMAC-SHA256 of the raw body) on webhooks.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAlipayHkLimits, failureFields, header, lookup, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson } from './shared.js';
+import { callJson, checkAmount, failureFields, header, lookup, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   type CreatePaymentInput,
@@ -20,9 +22,21 @@ export interface CheckoutComOptions extends ProviderConnectionOptions {
   webhookSecret: string;
 }
 
-/** Every payment status of Checkout.com's API and SDKs. AlipayHK captures at once. */
+/**
+ * AlipayHK's processing currencies on Checkout.com: HKD, and SGD (beta). Checkout.com documents no
+ * limits of its own: AlipayHK's HKD 50,000 applies; SGD has none we know of.
+ */
+export const CHECKOUT_COM_LIMITS: Record<string, AmountLimit> = {
+  HKD: { min: 1, max: 5_000_000 },
+  SGD: { min: 1, max: Number.MAX_SAFE_INTEGER },
+};
+
+/** Every payment status of Checkout.com's API reference and SDKs (checkout-sdk-java PaymentStatus). AlipayHK captures at once. */
 export const CHECKOUT_COM_STATUSES: Record<string, PaymentStatus> = {
   Pending: 'pending',
+  Active: 'pending',
+  Requested: 'pending',
+  'Authentication Requested': 'pending',
   'Card Verified': 'pending',
   'Retry Scheduled': 'pending',
   Authorized: 'succeeded',
@@ -41,6 +55,7 @@ export const CHECKOUT_COM_STATUSES: Record<string, PaymentStatus> = {
 /** Webhook types that move a payment; others (refunds, disputes) leave the checkout alone. */
 export const CHECKOUT_COM_WEBHOOKS: Record<string, PaymentStatus> = {
   payment_pending: 'pending',
+  payment_capture_pending: 'pending',
   payment_approved: 'succeeded',
   payment_captured: 'succeeded',
   payment_paid: 'succeeded',
@@ -48,6 +63,7 @@ export const CHECKOUT_COM_WEBHOOKS: Record<string, PaymentStatus> = {
   payment_capture_declined: 'failed',
   payment_expired: 'expired',
   payment_canceled: 'cancelled',
+  payment_cancelled: 'cancelled',
   payment_voided: 'cancelled',
 };
 
@@ -58,11 +74,19 @@ export function checkoutComDeviceFields(environment: Environment): { terminal_ty
   return fields;
 }
 
+/**
+ * The API origin for a secret key: sandbox keys (sk_sbox_…) belong to the sandbox, as in
+ * checkout-sdk-node. An account's own prefixed host ({prefix}.api.checkout.com) goes in `baseUrl`.
+ */
+export function checkoutComHost(secretKey: string): string {
+  return secretKey.startsWith('sk_sbox_') ? 'https://api.sandbox.checkout.com' : 'https://api.checkout.com';
+}
+
 export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
   const secretKey = requireSecret('checkout-com', options, 'secretKey');
   const webhookSecret = requireSecret('checkout-com', options, 'webhookSecret');
   const processingChannelId = requireText('checkout-com', options, 'processingChannelId');
-  const baseUrl = (options.baseUrl ?? 'https://api.checkout.com').replace(/\/$/, '');
+  const baseUrl = (options.baseUrl ?? checkoutComHost(secretKey)).replace(/\/$/, '');
   const logger = options.logger ?? console;
   const auth = { Authorization: `Bearer ${secretKey}` };
 
@@ -78,7 +102,7 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
     mapStatus,
 
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
-      checkAlipayHkLimits(input.amount);
+      checkAmount('Checkout.com', input.amount, CHECKOUT_COM_LIMITS);
       const { status, body } = await callJson({
         timeoutMs: options.timeoutMs,
         method: 'POST',
@@ -110,7 +134,9 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         providerReference: input.reference,
         // The 202 states the reference but not the amount; GET /payments/{id} and webhooks state both.
         ...factsOf(body),
-        ...(typeof redirect === 'string' ? { redirectUrl: redirect, qrCode: redirect } : {}),
+        // A page of Alipay+'s on every terminal type: on WEB it shows the QR itself (Alipay+ cashier
+        // payment), on WAP / APP it opens the wallet. The browser goes there; it is never re-encoded.
+        ...(typeof redirect === 'string' ? { redirectUrl: redirect, flow: 'redirect' as const } : {}),
       };
     },
 

@@ -1,7 +1,7 @@
 // What every adapter needs: JSON over fetch with a timeout and a retry that reuses the
 // provider's idempotency key, constant-time signature checks, and AlipayHK's own limits.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Money, PaymentStatus } from '../types.js';
+import type { Environment, Money, PaymentStatus } from '../types.js';
 import { ProviderError, ProviderRequestError, WebhookVerificationError, type Logger } from './types.js';
 
 export const PROVIDER_TIMEOUT_MS = 10_000;
@@ -17,18 +17,27 @@ export interface JsonCall {
   retries?: number;
   /** Per attempt (default PROVIDER_TIMEOUT_MS). */
   timeoutMs?: number;
+  /**
+   * Headers that sign the request (NomuPay), made for each attempt over the exact body text sent
+   * ('' when there is none).
+   */
+  sign?: (bodyText: string) => Promise<Record<string, string>>;
 }
 
 export async function callJson(call: JsonCall): Promise<{ status: number; body: any }> {
   const attempts = 1 + (call.retries ?? 0);
   let lastError: unknown;
+  const contentType = call.form ? 'application/x-www-form-urlencoded' : 'application/json';
+  // Serialised once: a signature covers exactly these bytes.
+  const bodyText =
+    call.body === undefined ? undefined : call.form ? new URLSearchParams(call.body as Record<string, string>).toString() : JSON.stringify(call.body);
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const contentType = call.form ? 'application/x-www-form-urlencoded' : 'application/json';
+      const signature = call.sign ? await call.sign(bodyText ?? '') : {};
       const response = await fetch(call.url, {
         method: call.method,
-        headers: { Accept: 'application/json', ...(call.body === undefined ? {} : { 'Content-Type': contentType }), ...call.headers },
-        body: call.body === undefined ? undefined : call.form ? new URLSearchParams(call.body as Record<string, string>) : JSON.stringify(call.body),
+        headers: { Accept: 'application/json', ...(bodyText === undefined ? {} : { 'Content-Type': contentType }), ...call.headers, ...signature },
+        body: bodyText,
         signal: AbortSignal.timeout(call.timeoutMs ?? PROVIDER_TIMEOUT_MS),
         redirect: 'error',
       });
@@ -201,4 +210,25 @@ export function statedPayment(value: unknown, currency: unknown, reference: unkn
   const amount = moneyOf(value, currency);
   const stated = referenceOf(reference);
   return { ...(amount ? { amount } : {}), ...(stated !== undefined ? { reference: stated } : {}) };
+}
+
+/** The shopper's OS: the environment's on phones and tablets, read from the user agent elsewhere. */
+export function deviceOs(environment: Environment, userAgent = ''): 'IOS' | 'ANDROID' | 'WINDOWS' | 'MACOS' | 'CHROMEOS' | 'LINUX' | 'OTHER' {
+  if (environment.osType) return environment.osType;
+  if (/Windows/.test(userAgent)) return 'WINDOWS';
+  if (/Macintosh|Mac OS X/.test(userAgent)) return 'MACOS';
+  if (/CrOS/.test(userAgent)) return 'CHROMEOS';
+  if (/Linux|X11/.test(userAgent)) return 'LINUX';
+  return 'OTHER';
+}
+
+/** A page the shopper's browser may be sent to: https, or http on this machine (a sandbox). */
+export function isPageUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
 }

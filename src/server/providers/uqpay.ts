@@ -4,7 +4,7 @@
 // REDIRECT (`url`); DETAIL for the status; NOTIFICATION signed with the notification key.
 // The seed leaves out paths, amount format and signature scheme: see the README for our choices.
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, failureFields, header, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, deviceOs, failureFields, header, requireSecret, requireText, statedPayment, statusMapper, verifyHmacJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   type CreatePaymentInput,
@@ -39,12 +39,7 @@ export const UQPAY_STATUSES: Record<string, PaymentStatus> = {
 
 /** riskData.Device.os: from the environment on phones and tablets, from the user agent elsewhere. */
 export function uqpayDeviceOs(environment: Environment, userAgent = ''): string {
-  if (environment.osType) return environment.osType;
-  if (/Windows/.test(userAgent)) return 'WINDOWS';
-  if (/Macintosh|Mac OS X/.test(userAgent)) return 'MACOS';
-  if (/CrOS/.test(userAgent)) return 'CHROMEOS';
-  if (/Linux|X11/.test(userAgent)) return 'LINUX';
-  return 'OTHER';
+  return deviceOs(environment, userAgent);
 }
 
 /** "yyyy-mm-dd hh:mm:ss" in UTC. */

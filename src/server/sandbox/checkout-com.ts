@@ -1,9 +1,11 @@
-// Checkout.com's API as the sandbox speaks it: POST /payments (202, `_links.redirect.href`),
-// GET /payments/{id}, 401 without the secret key, 422 `request_invalid` with `error_codes`,
-// Cko-Idempotency-Key, and webhooks signed with Cko-Signature.
+// Checkout.com's API as the sandbox speaks it, written from its reference and checkout-sdk-node
+// (not from the adapter): POST /payments (202, `_links.redirect.href`), GET /payments/{id}, 401
+// with no body unless `Authorization: Bearer <secret key>`, 422 `request_invalid` with
+// `error_codes`, Cko-Idempotency-Key, and webhooks signed with Cko-Signature. The key is shaped
+// like a real sandbox key, so that checkout-sdk-node sends it as a Bearer token.
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { hmacSha256Hex } from '../providers/shared.js';
 import { isSafeUrl } from './validate.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 
@@ -13,6 +15,8 @@ export function checkoutComRequestErrors(body: any, processingChannelId: string)
   if (body.amount === undefined) errors.push('amount_required');
   else if (!Number.isSafeInteger(body.amount) || body.amount < 1) errors.push('amount_invalid');
   if (body.currency === undefined) errors.push('currency_required');
+  // Any ISO 4217 code: the AlipayHK page lists HKD and SGD, but its own request example pays in
+  // EUR, so whether the API refuses other currencies is not known; the adapter sends HKD or SGD.
   else if (typeof body.currency !== 'string' || !/^[A-Z]{3}$/.test(body.currency)) errors.push('currency_invalid');
   if (body.source?.type !== 'alipay_hk') errors.push('source_type_invalid');
   const terminal = body.processing?.terminal_type;
@@ -55,7 +59,7 @@ function render(payment: SandboxPayment, context: SandboxContext) {
 export const checkoutComDialect: SandboxDialect = {
   factory: 'checkoutCom',
   defaultCredentials: {
-    secretKey: 'sk_sbox_alipayhk_checkout_sandbox',
+    secretKey: 'sk_sbox_alipayhkcheckoutsandboxkey2',
     webhookSecret: 'whsec_alipayhk_checkout_sandbox',
     processingChannelId: 'pc_sandbox0alipayhk0checkout',
   },
@@ -100,15 +104,14 @@ export const checkoutComDialect: SandboxDialect = {
       return true;
     }
     const id = randomId('pay_');
-    // A QR (WEB) is scanned on another device: that browser stays on the wallet page.
-    const browserComesBack = body.processing.terminal_type !== 'WEB';
     const payment = context.newPayment(
       {
         amount: { value: body.amount, currency: body.currency },
         reference: body.reference ?? id,
-        returnTo: browserComesBack
-          ? { approve: body.success_url, decline: body.failure_url, expire: body.failure_url }
-          : undefined,
+        // The browser was sent to Alipay+'s page on every terminal type, and comes back from it.
+        returnTo: { approve: body.success_url, decline: body.failure_url, expire: body.failure_url },
+        // On WEB, that page shows the QR itself.
+        showsQr: body.processing.terminal_type === 'WEB',
         request: body,
       },
       id,
@@ -132,6 +135,6 @@ export const checkoutComDialect: SandboxDialect = {
         ...(outcome === 'decline' ? DECLINE : {}),
       },
     });
-    return { headers: { 'Cko-Signature': hmacSha256Hex(context.credentials.webhookSecret, body) }, body };
+    return { headers: { 'Cko-Signature': createHmac('sha256', context.credentials.webhookSecret!).update(body).digest('hex') }, body };
   },
 };

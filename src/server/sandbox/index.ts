@@ -42,6 +42,8 @@ export interface SandboxPayment {
   reference: string;
   /** Where the wallet sends the browser after each outcome (phone flows); absent: it stays (a QR scanned on a phone). */
   returnTo?: Partial<Record<WalletOutcome, string>>;
+  /** The provider's page for this payment shows a QR (it was made for a desktop browser). */
+  showsQr?: boolean;
   expiresAtMs: number;
   request: Record<string, unknown>;
   createdAt: string;
@@ -49,6 +51,8 @@ export interface SandboxPayment {
 
 export interface SandboxContext {
   url: string;
+  /** The merchant backend's webhook route (SandboxOptions.webhookUrl). */
+  webhookUrl: string;
   credentials: SandboxCredentials;
   payments: Map<string, SandboxPayment>;
   /** The provider's idempotency keys, to the payment each one created. */
@@ -103,6 +107,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const payments = new Map<string, SandboxPayment>();
   const context: SandboxContext = {
     url: '',
+    webhookUrl: options.webhookUrl,
     credentials: { ...dialect.defaultCredentials, ...options.credentials },
     payments,
     idempotency: new Map(),
@@ -141,7 +146,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const wallet = path.match(/^\/wallet\/([\w-]+)(?:\/(approve|decline|expire))?$/);
       if (wallet) {
         const payment = payments.get(wallet[1]!);
-        if (!payment) return sendHtml(res, 404, walletPage({ error: 'No such payment' }));
+        if (!payment) return sendHtml(res, 404, await walletPage({ error: 'No such payment' }));
         await expireIfDue(payment);
         const outcome = wallet[2] as WalletOutcome | undefined;
         if (outcome && req.method === 'POST') {
@@ -149,7 +154,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           res.writeHead(303, { Location: payment.returnTo?.[outcome] ?? `/wallet/${payment.id}` });
           return res.end();
         }
-        return sendHtml(res, 200, walletPage({ payment }));
+        return sendHtml(res, 200, await walletPage({ payment, url: `${context.url}/wallet/${payment.id}` }));
       }
       for (const payment of payments.values()) await expireIfDue(payment);
       const raw = await readBody(req, 1024 * 1024);

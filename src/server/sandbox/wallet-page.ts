@@ -1,5 +1,7 @@
-// The sandbox's stand-in for the AlipayHK app: what the shopper sees after scanning the QR or
-// being redirected. Plain forms, no script.
+// The sandbox's stand-in for the provider's hosted page and the AlipayHK app: what the shopper
+// sees after being redirected or scanning the QR. A page made for a desktop shows a QR of itself,
+// as the providers' hosted pages do, to scan with the phone that has the app. Plain forms, no script.
+import QRCode from 'qrcode';
 import type { SandboxPayment } from './index.js';
 
 const escapeHtml = (text: string) =>
@@ -7,7 +9,14 @@ const escapeHtml = (text: string) =>
 
 const OUTCOME_TEXT = { approve: 'Payment approved', decline: 'Payment declined', expire: 'Payment expired' };
 
-export function walletPage({ payment, error }: { payment?: SandboxPayment; error?: string }): string {
+/** The QR a desktop page shows, as an SVG image (quiet zone of 4 modules, level Q as Alipay+ asks). */
+async function qrOf(url: string): Promise<string> {
+  const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'Q', margin: 4 });
+  return `<figure id="qr" aria-label="QR code to scan with the AlipayHK app" style="width:220px;margin:1rem auto">${svg}</figure>
+<p>Scan with the AlipayHK app</p>`;
+}
+
+export async function walletPage({ payment, error, url }: { payment?: SandboxPayment; error?: string; url?: string }): Promise<string> {
   let body: string;
   if (!payment) {
     body = `<p>${escapeHtml(error ?? 'Unknown payment')}</p>`;
@@ -21,7 +30,7 @@ export function walletPage({ payment, error }: { payment?: SandboxPayment; error
 ${
   payment.outcome
     ? `<p id="result" role="status">${OUTCOME_TEXT[payment.outcome]}</p>`
-    : `<p id="result" role="status">Waiting for you to confirm</p>
+    : `${payment.showsQr && url ? await qrOf(url) : ''}<p id="result" role="status">Waiting for you to confirm</p>
 <form method="post" action="/wallet/${id}/approve"><button type="submit" id="approve">Approve</button></form>
 <form method="post" action="/wallet/${id}/decline"><button type="submit" id="decline">Decline</button></form>
 <form method="post" action="/wallet/${id}/expire"><button type="submit" id="expire">Expire</button></form>`

@@ -1,67 +1,88 @@
-// Worldpay Access's APM API (2023-06-01) as the sandbox speaks it: POST /apmPayments with Basic
-// auth and WP-Api-Version, the seed's required fields and lengths, 400 bodyDoesNotMatchSchema
-// with validationErrors, 201 with paymentId / lastEvent / url, GET /apmPayments/{paymentId},
-// and webhooks with Event-Signature: {keyId}/SHA256/{hmac}.
-import { randomBytes } from 'node:crypto';
+// Worldpay Access's APM API (2024-07-01) as the sandbox speaks it, written from Worldpay's
+// reference and OpenAPI file (not from the adapter): POST /apmPayments with Basic auth,
+// `WP-Api-Version: 2024-07-01` and `Content-Type: application/json`, the AlipayHK request's
+// required fields, lengths and patterns, 400 bodyDoesNotMatchSchema with validationErrors and their
+// JSON paths, 400 transactionReferenceIsADuplicate, 401 unauthorized, 201 with paymentId /
+// lastEvent / redirect; GET /apmPayments/{paymentId}; events signed `{keyId}/SHA256/{hmac}`, sent
+// with a retired key's signature beside the current one, as during a key rotation.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { hmacSha256Hex, lookup } from '../providers/shared.js';
-import { WORLDPAY_LIMITS } from '../providers/worldpay.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 import { basicCredentials, isHttpUrl, isIntegerIn } from './validate.js';
 
-const STATUS_OF = { approve: 'sentForSettlement', decline: 'refused', expire: 'expired' } as const;
+/** What the shopper's choice in the wallet becomes: `requestExpired` is an APM request left unpaid. */
+const STATUS_OF = { approve: 'sentForSettlement', decline: 'refused', expire: 'requestExpired' } as const;
+/** AlipayHK's currencies on Worldpay, and its HKD 50,000 cap. */
+const CURRENCIES = ['EUR', 'HKD', 'GBP', 'SGD'];
+const REFERENCE = /^[a-zA-Z0-9\-_/!@#$%()*=.:;?[\]{}~+]*$/;
 
-export function worldpayRequestErrors(body: any): Array<{ errorName: string; message: string; jsonPath: string }> {
-  const errors: Array<{ errorName: string; message: string; jsonPath: string }> = [];
-  const missing = (path: string) => errors.push({ errorName: 'fieldIsMissing', message: 'Is mandatory', jsonPath: path });
+type ValidationError = { errorName: string; message: string; jsonPath: string };
+
+export function worldpayRequestErrors(body: any): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const missing = (path: string) => errors.push({ errorName: 'fieldIsMissing', message: 'Field is mandatory', jsonPath: path });
   const invalid = (path: string, message: string) => errors.push({ errorName: 'fieldHasInvalidValue', message, jsonPath: path });
-  const ref = body?.transactionReference;
-  if (ref === undefined) missing('$.transactionReference');
-  else if (typeof ref !== 'string' || ref.length < 1 || ref.length > 64) invalid('$.transactionReference', 'Must be between 1 and 64 characters');
-  const entity = body?.merchant?.entity;
-  if (entity === undefined) missing('$.merchant.entity');
-  else if (typeof entity !== 'string' || entity.length < 1 || entity.length > 32) invalid('$.merchant.entity', 'Must be between 1 and 32 characters');
-  const line1 = body?.instruction?.narrative?.line1;
-  if (line1 === undefined) missing('$.instruction.narrative.line1');
-  else if (typeof line1 !== 'string' || line1.length > 24) invalid('$.instruction.narrative.line1', 'Must be at most 24 characters');
-  const value = body?.instruction?.value;
-  const limit = lookup(WORLDPAY_LIMITS, value?.currency);
+  const text = (path: string, value: unknown, min: number, max: number, pattern?: RegExp) => {
+    if (value === undefined) missing(path);
+    else if (typeof value !== 'string' || value.length < min || value.length > max || (pattern && !pattern.test(value))) {
+      invalid(path, `Must be ${min} to ${max} characters${pattern ? ` matching ${pattern.source}` : ''}`);
+    }
+  };
+  text('$.transactionReference', body?.transactionReference, 1, 64, REFERENCE);
+  if (body?.orderReference !== undefined) text('$.orderReference', body.orderReference, 1, 64, REFERENCE);
+  text('$.merchant.entity', body?.merchant?.entity, 3, 32, /^[a-zA-Z0-9\- ]*$/);
+  const instruction = body?.instruction;
+  if (instruction?.method !== 'alipay_hk') invalid('$.instruction.method', 'Must be alipay_hk');
+  text('$.instruction.narrative.line1', instruction?.narrative?.line1, 1, 24, /^[a-zA-Z0-9\-., ]*$/);
+  const value = instruction?.value;
   if (value?.currency === undefined) missing('$.instruction.value.currency');
-  else if (!limit) invalid('$.instruction.value.currency', 'Currency not supported for alipay_hk');
+  else if (!CURRENCIES.includes(value.currency)) invalid('$.instruction.value.currency', 'Currency not supported for alipay_hk');
   if (value?.amount === undefined) missing('$.instruction.value.amount');
-  else if (!isIntegerIn(value.amount, limit?.min ?? 1, limit?.max ?? Number.MAX_SAFE_INTEGER)) invalid('$.instruction.value.amount', 'Amount out of range');
-  const instrument = body?.instruction?.paymentInstrument;
-  if (instrument?.type !== 'alipay_hk') invalid('$.instruction.paymentInstrument.type', 'Must be alipay_hk');
-  for (const field of ['successURL', 'pendingURL', 'failureURL']) {
-    if (instrument?.[field] === undefined) missing(`$.instruction.paymentInstrument.${field}`);
-    else if (!isHttpUrl(instrument[field])) invalid(`$.instruction.paymentInstrument.${field}`, 'Must be a valid URL');
+  else if (!isIntegerIn(value.amount, 1, value.currency === 'HKD' ? 5_000_000 : 2_147_483_647)) invalid('$.instruction.value.amount', 'Amount out of range');
+  const instrument = instruction?.paymentInstrument;
+  if (instrument?.type === undefined) missing('$.instruction.paymentInstrument.type');
+  else if (instrument.type !== 'direct') invalid('$.instruction.paymentInstrument.type', 'Must be direct (checkout needs a sessionHref)');
+  for (const outcome of ['success', 'pending', 'failure']) {
+    const url = instruction?.resultUrls?.[outcome];
+    if (url === undefined) missing(`$.instruction.resultUrls.${outcome}`);
+    else if (!isHttpUrl(url)) invalid(`$.instruction.resultUrls.${outcome}`, 'Must be a valid URL');
   }
-  if (instrument?.deviceType !== undefined && !['DESKTOP', 'MOBILE', 'CONSOLE', 'TABLET'].includes(instrument.deviceType)) {
-    invalid('$.instruction.paymentInstrument.deviceType', 'Must be DESKTOP, MOBILE, CONSOLE or TABLET');
+  const device = instruction?.deviceData;
+  if (device?.device !== undefined && !['desktop', 'mobile'].includes(device.device)) invalid('$.instruction.deviceData.device', 'Must be desktop or mobile');
+  if (device?.operatingSystem !== undefined && !['android', 'osx', 'windows', 'ios', 'linux', 'other'].includes(device.operatingSystem)) {
+    invalid('$.instruction.deviceData.operatingSystem', 'Must be android, osx, windows, ios, linux or other');
   }
   return errors;
 }
 
 function render(payment: SandboxPayment, context: SandboxContext) {
-  const lastEvent = payment.outcome ? STATUS_OF[payment.outcome] : 'pending';
   return {
     paymentId: payment.id,
-    lastEvent,
+    lastEvent: payment.outcome ? STATUS_OF[payment.outcome] : 'pending',
     _links: { self: { href: `${context.url}/apmPayments/${payment.id}` } },
     _actions: {},
-    ...(lastEvent === 'pending' ? { url: `${context.url}/wallet/${payment.id}` } : {}),
   };
 }
 
+const hmac = (key: string, body: string) => createHmac('sha256', key).update(body).digest('hex');
+
 export const worldpayDialect: SandboxDialect = {
   factory: 'worldpay',
-  defaultCredentials: { username: 'wp_sandbox_user', password: 'wp_sandbox_password', webhookKeyId: 'key-1', webhookKey: 'wp_whsec_alipayhk_checkout_sandbox' },
+  defaultCredentials: {
+    username: 'wp_sandbox_user',
+    password: 'wp_sandbox_password',
+    webhookKeyId: 'key-2',
+    webhookKey: 'wp_whsec_alipayhk_checkout_sandbox',
+    retiredKeyId: 'key-1',
+    retiredKey: 'wp_whsec_retired_alipayhk_sandbox',
+  },
   adapterOptions: ({ credentials }) => ({
     username: credentials.username,
     password: credentials.password,
     narrative: 'Demo Tea House',
     webhookKeys: { [credentials.webhookKeyId!]: credentials.webhookKey },
+    mode: 'test',
   }),
 
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
@@ -71,17 +92,21 @@ export const worldpayDialect: SandboxDialect = {
     if (!isCreate && !(read && req.method === 'GET')) return false;
     const [user, password] = basicCredentials(req.headers.authorization) ?? [];
     if (user !== context.credentials.username || password !== context.credentials.password) {
-      sendJson(res, 401, { errorName: 'accessDenied', message: 'Access to the requested resource has been denied' });
+      sendJson(res, 401, { errorName: 'unauthorized', message: 'Invalid authentication' });
       return true;
     }
-    if (req.headers['wp-api-version'] !== '2023-06-01') {
-      sendJson(res, 400, { errorName: 'headerHasInvalidValue', message: 'WP-Api-Version must be 2023-06-01', headerName: 'WP-Api-Version' });
+    if (req.headers['wp-api-version'] !== '2024-07-01') {
+      sendJson(res, 400, { errorName: 'headerHasInvalidValue', message: 'WP-Api-Version must be 2024-07-01', headerName: 'WP-Api-Version' });
       return true;
     }
     if (read) {
       const payment = context.payments.get(read[1]!);
-      if (!payment) sendJson(res, 404, { errorName: 'resourceNotFound', message: 'Resource not found' });
+      if (!payment) sendJson(res, 404, { errorName: 'paymentNotFound', message: 'Payment not found' });
       else sendJson(res, 200, render(payment, context));
+      return true;
+    }
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { errorName: 'headerHasInvalidValue', message: 'Content-Type must be application/json', headerName: 'Content-Type' });
       return true;
     }
     let body: any;
@@ -96,29 +121,48 @@ export const worldpayDialect: SandboxDialect = {
       sendJson(res, 400, { errorName: 'bodyDoesNotMatchSchema', message: 'The json body provided does not match the expected schema', validationErrors });
       return true;
     }
+    if ([...context.payments.values()].some((p) => p.reference === body.transactionReference)) {
+      sendJson(res, 400, { errorName: 'transactionReferenceIsADuplicate', message: 'The transaction reference is a duplicate' });
+      return true;
+    }
     // Worldpay's payment ids are long opaque tokens.
     const id = randomBytes(48).toString('base64url');
-    const instrument = body.instruction.paymentInstrument;
+    const urls = body.instruction.resultUrls;
     const payment = context.newPayment(
       {
         amount: { value: body.instruction.value.amount, currency: body.instruction.value.currency },
         reference: body.transactionReference,
-        returnTo: { approve: instrument.successURL, decline: instrument.failureURL, expire: instrument.failureURL },
+        returnTo: { approve: urls.success, decline: urls.failure, expire: urls.cancel ?? urls.failure },
+        showsQr: body.instruction.deviceData?.device !== 'mobile',
         request: body,
       },
       id,
     );
-    sendJson(res, 201, render(payment, context));
+    sendJson(res, 201, {
+      ...render(payment, context),
+      redirect: `${context.url}/wallet/${payment.id}`,
+      paymentInstrument: { method: 'alipay_hk', type: 'direct' },
+      commandId: randomId('cmd'),
+    });
     return true;
   },
 
   async webhook(payment, context) {
+    const type = STATUS_OF[payment.outcome!];
     const body = JSON.stringify({
       eventId: randomId('').slice(0, 26),
       eventTimestamp: new Date().toISOString(),
-      eventDetails: { classification: 'apm', transactionReference: payment.reference, type: STATUS_OF[payment.outcome!] },
+      eventDetails: {
+        classification: 'payment',
+        transactionReference: payment.reference,
+        type,
+        date: new Date().toISOString().slice(0, 10),
+        // `refused` and `error` events carry no amount.
+        ...(type === 'refused' ? {} : { amount: { value: payment.amount.value, currencyCode: payment.amount.currency } }),
+      },
     });
-    const { webhookKeyId, webhookKey } = context.credentials;
-    return { headers: { 'Event-Signature': `${webhookKeyId}/SHA256/${hmacSha256Hex(webhookKey!, body)}` }, body };
+    const { webhookKeyId, webhookKey, retiredKeyId, retiredKey } = context.credentials;
+    const signatures = [`${retiredKeyId}/SHA256/${hmac(retiredKey!, body)}`, `${webhookKeyId}/SHA256/${hmac(webhookKey!, body)}`];
+    return { headers: { 'Content-Type': 'application/vnd.worldpay.events-v1.hal+json', 'Event-Signature': signatures.join(',') }, body };
   },
 };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { providers, WebhookVerificationError, ProviderRequestError } from '../../../dist/server/index.js';
-import { checkoutComDeviceFields, CHECKOUT_COM_STATUSES } from '../../../dist/server/providers/index.js';
+import { checkoutComDeviceFields, checkoutComHost, CHECKOUT_COM_STATUSES } from '../../../dist/server/providers/index.js';
 import { checkoutComRequestErrors } from '../../../dist/server/sandbox/checkout-com.js';
 import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
 import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
@@ -62,13 +62,24 @@ describe('checkout-com: create payment, as the seed documents it', () => {
     for (const field of Object.keys(request.body)) assert.ok(documented.includes(field) || field === 'description', field);
   });
 
-  it("turns the seed's 202 response into a session: _links.redirect.href is both QR and redirect", async () => {
+  it("turns the seed's 202 response into a session: on a desktop too, _links.redirect.href is a page the browser goes to, never a QR of ours", async () => {
     const payment = await providers.checkoutCom(options(api.url)).createPayment(input(DESKTOP));
     const href = fixture('create-payment-response')._links.redirect.href;
     // The reference the 202 states is read, for the handler to hold against the one sent (it differs here: the seed's order).
     assert.deepEqual(payment, {
-      paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', providerReference: 'A-1001', reference: 'ORD-5023-4E89', redirectUrl: href, qrCode: href,
+      paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', providerReference: 'A-1001', reference: 'ORD-5023-4E89', redirectUrl: href, flow: 'redirect',
     });
+  });
+
+  it('sandbox keys go to the sandbox host, others to the live one', () => {
+    assert.equal(checkoutComHost(SECRET_KEY), 'https://api.sandbox.checkout.com');
+    assert.equal(checkoutComHost('sk_m73dzbpy7cf3gfd46xr4yj5xo4e'), 'https://api.checkout.com');
+  });
+
+  it('HKD and SGD only (AlipayHK on Checkout.com)', async () => {
+    const adapter = providers.checkoutCom(options(api.url));
+    await assert.rejects(adapter.createPayment({ ...input(DESKTOP), amount: { value: 100, currency: 'USD' } }), (error) => error instanceof ProviderRequestError && error.field === 'amount.currency');
+    await adapter.createPayment({ ...input(DESKTOP), amount: { value: 100, currency: 'SGD' } });
   });
 
   it('the sandbox accepts the seed request example and rejects what the API would', () => {
@@ -109,7 +120,7 @@ describe('checkout-com: status', () => {
     const expected = {
       Pending: 'pending', Authorized: 'succeeded', 'Card Verified': 'pending', Captured: 'succeeded', 'Partially Captured': 'succeeded',
       Paid: 'succeeded', Refunded: 'succeeded', 'Partially Refunded': 'succeeded', Declined: 'failed', Expired: 'expired',
-      Canceled: 'cancelled', Voided: 'cancelled', 'Retry Scheduled': 'pending',
+      Canceled: 'cancelled', Voided: 'cancelled', 'Retry Scheduled': 'pending', Active: 'pending', Requested: 'pending', 'Authentication Requested': 'pending',
     };
     assert.deepEqual(Object.keys(CHECKOUT_COM_STATUSES).sort(), Object.keys(expected).sort());
     for (const [status, ours] of Object.entries(expected)) assert.equal(adapter.mapStatus(status), ours, status);

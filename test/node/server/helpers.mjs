@@ -110,7 +110,7 @@ export async function fakeApi(answer) {
     for await (const chunk of req) text += chunk;
     const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
     const body = !text ? undefined : form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
-    requests.push({ method: req.method, url: req.url, headers: req.headers, body });
+    requests.push({ method: req.method, url: req.url, headers: req.headers, body, text });
     const { status, json } = answer(req, requests.length);
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(json === undefined ? '' : JSON.stringify(json));

@@ -1,6 +1,7 @@
 // What a stranger controls (paths, webhook bodies and headers) and what a careless operator
 // passes (an empty secret) never reach money (SPEC §7, issue 10).
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createCheckoutHandler, providers } from '../../../dist/server/index.js';
 import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
@@ -11,11 +12,17 @@ import { DESKTOP, IPHONE, listen, quietLogger, rawRequest, startMerchant } from 
 const VALID = {
   checkoutCom: { secretKey: 'sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e', processingChannelId: 'pc_x', webhookSecret: 'whsec_6c2f0d4b9e8a7f31' },
   omise: { secretKey: 'skey_test_5zq2xkmuba4xjpxn1ln' },
-  nomupay: { apiKey: 'nomu_test_0123456789abcdef', processingAccountId: '2HdN2jq6XWmlkhqRC2gDTNYCvNH', webhookSecret: 'nomu_whsec_0123456789abcdef' },
+  nomupay: {
+    privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    keyId: '2HdN2jq6XWmlkhqRC2gDTNYCvNK',
+    processingAccountId: '2HdN2jq6XWmlkhqRC2gDTNYCvNH',
+    webhookSecret: 'nomu_whsec_0123456789abcdef',
+    amountUnit: 'minor',
+  },
   uqpay: { clientId: 'c', apiKey: 'uq_key_0123456789abcdef', notificationKey: 'uq_notify_0123456789abcdef', notifyUrl: 'https://shop.example/hook' },
   worldpay: { username: 'u', password: 'wp_password_1', narrative: 'Shop', webhookKeys: { k1: 'wp_webhook_secret_01' } },
 };
-const SECRETS = { checkoutCom: ['secretKey', 'webhookSecret'], omise: ['secretKey'], nomupay: ['apiKey', 'webhookSecret'], uqpay: ['apiKey', 'notificationKey'], worldpay: ['password'] };
+const SECRETS = { checkoutCom: ['secretKey', 'webhookSecret'], omise: ['secretKey'], nomupay: ['privateKey', 'webhookSecret'], uqpay: ['apiKey', 'notificationKey'], worldpay: ['password'] };
 
 describe('factories refuse a missing, empty or too short secret, naming the option and not the value', () => {
   for (const [factory, names] of Object.entries(SECRETS)) {

@@ -151,11 +151,15 @@ describe('a create answered with a payment that is not this order\'s is refused,
 });
 
 describe('Omise: a webhook costs an API call only for a charge of ours, at most once per interval', () => {
-  /** A shop on the Omise sandbox through a proxy that counts the charge reads. */
-  async function omiseShop(providerCheckIntervalMs) {
+  /**
+   * A shop on the Omise sandbox through a proxy that counts the charge reads; without the webhook
+   * secret unless `signed` (checking Omise-Signature is optional: the store and the fetch are the defence).
+   */
+  async function omiseShop(providerCheckIntervalMs, { signed = false } = {}) {
     const shop = await shopOn('omise', { providerCheckIntervalMs });
     const proxy = await providerProxy(shop.sandbox.url);
-    shop.restart({ provider: providers.omise({ ...shop.sandbox.adapterOptions, baseUrl: proxy.url, logger: quietLogger }) });
+    const { webhookSecret, ...unsigned } = shop.sandbox.adapterOptions;
+    shop.restart({ provider: providers.omise({ ...(signed ? shop.sandbox.adapterOptions : unsigned), baseUrl: proxy.url, logger: quietLogger }) });
     const reads = () => proxy.requests.filter((r) => r.method === 'GET');
     const notice = (chargeId) =>
       fetch(`${shop.url}/api/alipayhk/webhooks/omise`, {
@@ -171,6 +175,21 @@ describe('Omise: a webhook costs an API call only for a charge of ours, at most 
     try {
       for (let i = 0; i < 20; i++) assert.deepEqual(await shop.notice(`chrg_test_forged${i}`), { status: 200, body: { received: true, applied: false } });
       assert.equal(shop.reads().length, 0);
+    } finally {
+      await shop.close();
+      await shop.proxy.close();
+    }
+  });
+
+  it('with the webhook secret, a forged event naming a charge of ours is refused (401) before any read', async () => {
+    const shop = await omiseShop(0, { signed: true });
+    try {
+      const { body: session } = await shop.create({ environment: IPHONE });
+      const forged = await shop.notice(paymentOf(shop, session).id);
+      assert.deepEqual([forged.status, forged.body.code], [401, 'invalid_signature']);
+      assert.equal(shop.reads().length, 0);
+      assert.equal(await shop.wallet(session, 'approve'), 303); // Omise's own, signed event
+      assert.deepEqual((await shop.status(session)).body, { status: 'succeeded' });
     } finally {
       await shop.close();
       await shop.proxy.close();

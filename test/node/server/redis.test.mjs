@@ -113,8 +113,8 @@ describe('two merchant processes on one Redis', () => {
     const session = await create(a, crypto.randomUUID());
     const status = () => fetch(`${a}${session.statusUrl}`).then((r) => r.json());
     assert.deepEqual(await status(), { status: 'pending' });
-    const payment = sandbox.payments().find((p) => session.qrCode.endsWith(p.id));
-    const wallet = await fetch(`${session.qrCode}/approve`, { method: 'POST', redirect: 'manual' });
+    const payment = sandbox.payments().find((p) => session.redirectUrl.endsWith(p.id));
+    const wallet = await fetch(`${session.redirectUrl}/approve`, { method: 'POST', redirect: 'manual' });
     assert.equal(wallet.status, 303);
     payment.outcome = undefined; // the provider's status API now says pending: only the webhook to B knows
     assert.deepEqual(await status(), { status: 'succeeded' });
