@@ -391,7 +391,8 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       if (error instanceof WebhookVerificationError) throw new HttpError(401, 'invalid_signature', error.message);
       throw error;
     }
-    const ignored = () => sendJson(res, 200, { received: true, applied: false });
+    const acknowledge = (applied: boolean) => sendJson(res, 200, provider.webhookAcknowledgement ?? { received: true, applied });
+    const ignored = () => acknowledge(false);
     if (!event) return ignored();
     const link = await store.get<{ sessionId: string }>(paymentKey('unsigned' in event ? event.paymentId : (event.eventKey ?? event.paymentId)));
     if (!link) return ignored();
@@ -406,10 +407,10 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         return ignored();
       }
       const session = await askProvider(stored.value); // a provider failure answers 502: the provider sends it again
-      return sendJson(res, 200, { received: true, applied: session.status !== 'pending' });
+      return acknowledge(session.status !== 'pending');
     }
     const session = await applyStatus(link.value.sessionId, event);
-    sendJson(res, 200, { received: true, applied: session?.status === event.status });
+    acknowledge(session?.status === event.status);
   }
 
   return async function handle(req, res, next) {

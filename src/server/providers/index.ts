@@ -13,7 +13,7 @@ export { omise, omisePlatformType, OMISE_API_VERSION, OMISE_LIMITS, OMISE_STATUS
 export type { OmiseOptions } from './omise.js';
 export { nomupay, nomupayFlowType, NOMUPAY_LIMITS, NOMUPAY_STATUSES } from './nomupay.js';
 export type { NomuPayOptions } from './nomupay.js';
-export { uqpay, uqpayDeviceOs, uqpayTime, UQPAY_LIMITS, UQPAY_STATUSES } from './uqpay.js';
+export { uqpay, uqpayDeviceOs, uqpaySign, uqpaySigningString, uqpayTime, UQPAY_ACKNOWLEDGEMENT, UQPAY_LIMITS, UQPAY_STATUSES } from './uqpay.js';
 export type { UqpayOptions } from './uqpay.js';
 export { worldpay, worldpayDeviceData, WORLDPAY_API_VERSION, WORLDPAY_LIMITS, WORLDPAY_STATUSES } from './worldpay.js';
 export type { WorldpayOptions } from './worldpay.js';

@@ -87,6 +87,11 @@ export interface PaymentProvider {
   ): Promise<ProviderWebhookEvent | ProviderWebhookNotice | undefined>;
   /** Maps a provider status to ours; anything not known to be final is `pending`. */
   mapStatus(providerStatus: string): PaymentStatus;
+  /**
+   * The body the provider expects in the 200 answer to its webhooks (UQPAY: `{"code":"000000"}`);
+   * unset, the handler answers `{ received, applied }`.
+   */
+  readonly webhookAcknowledgement?: unknown;
 }
 
 export class WebhookVerificationError extends Error {}

@@ -1,15 +1,43 @@
-// UQPAY's PAY / DETAIL / NOTIFICATION as the sandbox speaks them (paths and envelope are our
-// reading, see the README): POST /v1/payments/pay checks the seed's mandatory fields, answers
-// with payAction QRCODE for a desktop OS and REDIRECT for IOS / ANDROID; notifications carry
-// x-signature (HMAC-SHA256 of the body under the notification key).
+// UQPAY's acquiring API (UPAS) as the sandbox speaks it, written from UQPAY's reference with
+// node:crypto (not from the adapter): the headers clientId, signType, signId, sign and requestId
+// (a requestId used twice is refused), the SHA signing rule (empty fields dropped, keys in ASCII
+// order, key=value&…, nested objects as |k=v&…|, then key=<transaction key>), PAY for ALIPAY_HK
+// CASHIER_PAYMENT with goods.description and riskData.Device.os, expireAt under 72 h, payAction
+// QRCODE for a desktop OS and REDIRECT for IOS / ANDROID, DETAIL, and notifications signed with the
+// notification key. Where the reference stops, the sandbox makes the same choices as the adapter's
+// defaults, and the README lists them as assumed: paths /pay and /detail, SHA-256 in lower-case
+// hex with "&key=", amounts in minor units, a { respCode, respMsg, data } envelope, the
+// notification's signature in a `sign` header, and expireAt in Hong Kong time.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { hmacSha256Hex } from '../providers/shared.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 import { isIntegerIn, isSafeUrl } from './validate.js';
 
 const STATUS_OF = { approve: 'success', decline: 'fail', expire: 'closed' } as const;
 const EXPIRE_AT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+const HONG_KONG_OFFSET_MS = 8 * 60 * 60_000;
+
+/** The reference's SHA signing string, written again here so that the adapter's is checked, not copied. */
+function signingString(fields: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(fields).sort()) {
+    const value = fields[key];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'object') {
+      const inner = signingString(value as Record<string, unknown>);
+      if (inner !== '') parts.push(`${key}=|${inner}|`);
+    } else parts.push(`${key}=${value}`);
+  }
+  return parts.join('&');
+}
+
+const shaSign = (fields: Record<string, unknown>, key: string) => createHash('sha256').update(`${signingString(fields)}&key=${key}`).digest('hex');
+
+function answer(res: ServerResponse, status: number, respCode: string, respMsg: string, data?: unknown): true {
+  sendJson(res, status, { respCode, respMsg, ...(data === undefined ? {} : { data }) });
+  return true;
+}
 
 export function uqpayRequestErrors(body: any, now = Date.now()): string[] {
   const problems: string[] = [];
@@ -22,7 +50,7 @@ export function uqpayRequestErrors(body: any, now = Date.now()): string[] {
   if (typeof body?.riskData?.Device?.os !== 'string' || body.riskData.Device.os === '') problems.push('riskData.Device.os is required for CASHIER_PAYMENT');
   if (body?.expireAt !== undefined) {
     const match = typeof body.expireAt === 'string' ? body.expireAt.match(EXPIRE_AT) : null;
-    const at = match ? Date.parse(`${body.expireAt.replace(' ', 'T')}Z`) : NaN;
+    const at = match ? Date.parse(`${body.expireAt.replace(' ', 'T')}Z`) - HONG_KONG_OFFSET_MS : NaN;
     if (Number.isNaN(at)) problems.push('expireAt must be yyyy-mm-dd hh:mm:ss');
     else if (at - now >= 72 * 60 * 60_000) problems.push('expireAt must be less than 72 hours ahead');
   }
@@ -36,55 +64,65 @@ function data(payment: SandboxPayment, context: SandboxContext) {
   const walletUrl = `${context.url}/wallet/${payment.id}`;
   const phone = ['IOS', 'ANDROID'].includes(String((payment.request as any).riskData?.Device?.os));
   return {
-    paymentId: payment.id,
+    uqOrderId: payment.id,
     merchantOrderId: payment.reference,
     amount: payment.amount.value,
     currency: payment.amount.currency,
     status,
     ...(status === 'fail' ? { errorCode: 'USER_DECLINED', errorMessage: 'The user declined the payment.' } : {}),
-    ...(status === 'processing' ? { payAction: phone ? { type: 'REDIRECT', url: walletUrl } : { type: 'QRCODE', redirectUrl: walletUrl } } : {}),
+    ...(status === 'processing' ? { payAction: phone ? { type: 'REDIRECT', Url: walletUrl } : { type: 'QRCODE', redirectUrl: walletUrl } } : {}),
   };
 }
 
+/** requestIds already seen, per sandbox: "Request unique ID, non repeatable". */
+const seenRequestIds = new WeakMap<SandboxContext, Set<string>>();
+
 export const uqpayDialect: SandboxDialect = {
   factory: 'uqpay',
-  defaultCredentials: { clientId: 'uq_client_sandbox', apiKey: 'uq_key_alipayhkcheckoutsandbox', notificationKey: 'uq_notify_alipayhk_checkout_sandbox' },
-  adapterOptions: ({ credentials }, webhookUrl) => ({ ...credentials, notifyUrl: webhookUrl }),
+  defaultCredentials: {
+    clientId: '100000001',
+    signId: 'sign-id-sandbox-1',
+    signKey: 'uq_transaction_key_alipayhk_sandbox',
+    notificationKey: 'uq_notify_alipayhk_checkout_sandbox',
+  },
+  adapterOptions: ({ credentials }, webhookUrl) => ({
+    clientId: credentials.clientId,
+    signId: credentials.signId,
+    signKey: credentials.signKey,
+    notificationKey: credentials.notificationKey,
+    notifyUrl: webhookUrl,
+    amountUnit: 'minor',
+    mode: 'sandbox',
+    expiresInMs: 15 * 60_000,
+  }),
 
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
-    const read = path.match(/^\/v1\/payments\/(P[A-Z2-7]+)$/);
-    const isCreate = path === '/v1/payments/pay' && req.method === 'POST';
-    if (!isCreate && !(read && req.method === 'GET')) return false;
-    if (req.headers['x-client-id'] !== context.credentials.clientId || req.headers['x-api-key'] !== context.credentials.apiKey) {
-      sendJson(res, 401, { code: 'UNAUTHORIZED', message: 'invalid client id or api key' });
-      return true;
-    }
-    if (read) {
-      const payment = context.payments.get(read[1]!);
-      if (!payment) sendJson(res, 404, { code: 'ORDER_NOT_FOUND', message: 'payment not found' });
-      else sendJson(res, 200, { code: 'SUCCESS', data: data(payment, context) });
-      return true;
-    }
+    if (req.method !== 'POST' || (path !== '/pay' && path !== '/detail')) return false;
     let body: any;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      sendJson(res, 400, { code: 'PARAM_ERROR', message: 'body is not JSON' });
-      return true;
+      return answer(res, 400, '100001', 'Request body is not JSON');
     }
-    const key = req.headers['x-idempotency-key'];
-    const earlier = typeof key === 'string' ? context.idempotency.get(key) : undefined;
-    if (earlier && context.payments.has(earlier)) {
-      sendJson(res, 200, { code: 'SUCCESS', data: data(context.payments.get(earlier)!, context) });
-      return true;
+    const { clientid: clientId, signtype: signType, signid: signId, sign, requestid: requestId } = req.headers;
+    if (clientId !== context.credentials.clientId || signId !== context.credentials.signId) return answer(res, 401, '100002', 'Unknown clientId or signId');
+    if (signType !== 'SHA') return answer(res, 401, '100003', 'signType must be SHA');
+    if (typeof body !== 'object' || body === null || sign !== shaSign(body, context.credentials.signKey!)) return answer(res, 401, '100004', 'Signature verification failed');
+    const seen = seenRequestIds.get(context) ?? new Set<string>();
+    seenRequestIds.set(context, seen);
+    if (typeof requestId !== 'string' || requestId === '' || seen.has(requestId)) return answer(res, 400, '100005', 'requestId is missing or repeated');
+    seen.add(requestId);
+
+    if (path === '/detail') {
+      const payment = typeof body.uqOrderId === 'string' ? context.payments.get(body.uqOrderId) : undefined;
+      if (!payment) return answer(res, 200, '200001', 'Transaction does not exist');
+      return answer(res, 200, '000000', 'Success', data(payment, context));
     }
     const problems = uqpayRequestErrors(body);
-    if (problems.length > 0) {
-      sendJson(res, 400, { code: 'PARAM_ERROR', message: problems.join('; ') });
-      return true;
-    }
-    const id = randomId('P').toUpperCase();
+    if (problems.length > 0) return answer(res, 400, '100006', problems.join('; '));
+    if ([...context.payments.values()].some((p) => p.reference === body.merchantOrderId)) return answer(res, 400, '100007', 'merchantOrderId is a duplicate');
+    const id = randomId('UQ').toUpperCase();
     const phone = ['IOS', 'ANDROID'].includes(body.riskData.Device.os);
     const payment = context.newPayment(
       {
@@ -95,16 +133,14 @@ export const uqpayDialect: SandboxDialect = {
       },
       id,
     );
-    if (typeof key === 'string') context.idempotency.set(key, id);
-    sendJson(res, 200, { code: 'SUCCESS', data: data(payment, context) });
-    return true;
+    return answer(res, 200, '000000', 'Success', data(payment, context));
   },
 
   async webhook(payment, context) {
-    const body = JSON.stringify({ notifyId: randomId('N').toUpperCase(), notifyType: 'PAYMENT', data: data(payment, context) });
+    const notification = { notifyId: randomId('N').toUpperCase(), notifyType: 'PAYMENT', data: data(payment, context) };
     return {
-      headers: { 'x-signature': hmacSha256Hex(context.credentials.notificationKey!, body) },
-      body,
+      headers: { sign: shaSign(notification, context.credentials.notificationKey!), signType: 'SHA', clientId: context.credentials.clientId! },
+      body: JSON.stringify(notification),
       url: String((payment.request as any).notifyUrl),
     };
   },

@@ -19,10 +19,12 @@ const VALID = {
     webhookSecret: 'nomu_whsec_0123456789abcdef',
     amountUnit: 'minor',
   },
-  uqpay: { clientId: 'c', apiKey: 'uq_key_0123456789abcdef', notificationKey: 'uq_notify_0123456789abcdef', notifyUrl: 'https://shop.example/hook' },
+  uqpay: {
+    clientId: 'c', signId: 's', signKey: 'uq_key_0123456789abcdef', notificationKey: 'uq_notify_0123456789abcdef', notifyUrl: 'https://shop.example/hook', amountUnit: 'minor',
+  },
   worldpay: { username: 'u', password: 'wp_password_1', narrative: 'Shop', webhookKeys: { k1: 'wp_webhook_secret_01' } },
 };
-const SECRETS = { checkoutCom: ['secretKey', 'webhookSecret'], omise: ['secretKey'], nomupay: ['privateKey', 'webhookSecret'], uqpay: ['apiKey', 'notificationKey'], worldpay: ['password'] };
+const SECRETS = { checkoutCom: ['secretKey', 'webhookSecret'], omise: ['secretKey'], nomupay: ['privateKey', 'webhookSecret'], uqpay: ['signKey', 'notificationKey'], worldpay: ['password'] };
 
 describe('factories refuse a missing, empty or too short secret, naming the option and not the value', () => {
   for (const [factory, names] of Object.entries(SECRETS)) {

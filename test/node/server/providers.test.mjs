@@ -1,14 +1,12 @@
-// Contract tests of the Omise and UQPAY adapters: the seeds' own examples as
+// Contract tests of the Omise adapter: the seeds' own examples as
 // fixtures (test/fixtures/<provider>/), each document's statuses and edge cases, and webhook
-// verification, forged ones included. Checkout.com, NomuPay and Worldpay have their own files.
+// verification, forged ones included. The other providers have their own files.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ProviderRequestError, providers, WebhookVerificationError } from '../../../dist/server/index.js';
-import { OMISE_STATUSES, UQPAY_STATUSES, uqpayDeviceOs } from '../../../dist/server/providers/index.js';
+import { OMISE_STATUSES } from '../../../dist/server/providers/index.js';
 import { omiseChargeErrors } from '../../../dist/server/sandbox/omise.js';
-import { uqpayRequestErrors } from '../../../dist/server/sandbox/uqpay.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
 import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
 
 const input = (environment, amount = { value: 12345, currency: 'HKD' }) => ({
@@ -153,60 +151,5 @@ describe('omise (seed 000)', () => {
       const state = await providers.omise(options(api.url)).getPayment('chrg_test_5x');
       assert.deepEqual([state.amount, state.reference], [{ value: 150000, currency: 'SGD' }, 'A-1001']);
     });
-  });
-});
-
-describe('uqpay (seed 003)', () => {
-  const NOTIFICATION_KEY = 'uq_notify_0123456789abcdef';
-  const options = (baseUrl) => ({ clientId: 'c', apiKey: 'uq_key_0123456789abcdef', notificationKey: NOTIFICATION_KEY, notifyUrl: 'https://shop.example/api/alipayhk/webhooks/uqpay', baseUrl, logger: quietLogger });
-  const payData = (payAction) => ({ code: 'SUCCESS', data: { paymentId: 'PABC', status: 'processing', payAction } });
-
-  it("sends the seed's mandatory fields and reads payAction QRCODE / REDIRECT", async () => {
-    await withApi(() => ({ status: 200, json: payData({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }) }), async (api) => {
-      const before = Date.now();
-      const payment = await providers.uqpay(options(api.url)).createPayment(input(DESKTOP));
-      const { body } = api.requests[0];
-      const fields = loadFixture('uqpay', 'pay-fields');
-      assert.equal(body.paymentMethod, fields.mandatory.paymentMethod);
-      assert.equal(body.product, fields.mandatory.product);
-      assert.equal(body.goods.description, 'Order A-1001');
-      assert.equal(body.riskData.Device.os, 'WINDOWS');
-      assert.match(body.expireAt, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-      assert.ok(Date.parse(`${body.expireAt.replace(' ', 'T')}Z`) - before < 72 * 3600_000);
-      assert.deepEqual(uqpayRequestErrors(body), [], 'the sandbox takes what the adapter sends');
-      assert.equal(payment.qrCode, 'https://qr.alipay.com/x');
-      assert.equal(payment.redirectUrl, undefined);
-      assert.equal(payment.expiresAt, new Date(Date.parse(`${body.expireAt.replace(' ', 'T')}Z`)).toISOString());
-    });
-    await withApi(() => ({ status: 200, json: payData({ type: 'REDIRECT', url: 'https://render.alipay.hk/x' }) }), async (api) => {
-      const payment = await providers.uqpay(options(api.url)).createPayment(input(IPHONE));
-      assert.equal(api.requests[0].body.riskData.Device.os, 'IOS');
-      assert.equal(payment.redirectUrl, 'https://render.alipay.hk/x');
-    });
-  });
-
-  it('riskData.Device.os from the environment, or the user agent on desktops', () => {
-    assert.equal(uqpayDeviceOs(ANDROID_APP), 'ANDROID');
-    assert.equal(uqpayDeviceOs(DESKTOP, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)'), 'MACOS');
-    assert.equal(uqpayDeviceOs(DESKTOP, 'Mozilla/5.0 (X11; Linux x86_64)'), 'LINUX');
-    assert.equal(uqpayDeviceOs(DESKTOP, ''), 'OTHER');
-  });
-
-  it('the sandbox rejects what the seed makes mandatory', () => {
-    const problems = uqpayRequestErrors({ paymentMethod: 'ALIPAY_HK', product: 'CASHIER_PAYMENT', merchantOrderId: 'x', amount: 1, currency: 'HKD', expireAt: '2099-01-01 00:00:00', returnUrl: 'https://a.example', notifyUrl: 'https://a.example' });
-    assert.deepEqual(problems, ['goods.description is required for ALIPAY_HK', 'riskData.Device.os is required for CASHIER_PAYMENT', 'expireAt must be less than 72 hours ahead']);
-  });
-
-  it('maps the four statuses and logs an unknown one', () => {
-    mapsEvery(providers.uqpay(options('x')), UQPAY_STATUSES, loadFixture('uqpay', 'pay-fields').statuses);
-    unknownIsPending(providers.uqpay, options('x'));
-  });
-
-  it('verifies the notification signature', async () => {
-    const adapter = providers.uqpay(options('x'));
-    const body = Buffer.from(JSON.stringify({ notifyId: 'N1', data: { paymentId: 'PABC', status: 'success' } }));
-    assert.equal((await adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex(NOTIFICATION_KEY, body) })).status, 'succeeded');
-    await assert.rejects(adapter.parseWebhook(body, { 'x-signature': hmacSha256Hex('uq_notify_forged_0123456789', body) }), WebhookVerificationError);
-    await assert.rejects(adapter.parseWebhook(body, {}), WebhookVerificationError);
   });
 });
