@@ -176,8 +176,11 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     leaseMs: options.claimLeaseMs ?? 30_000,
     waitMs: IDEMPOTENT_WAIT_MS,
     newSessionId,
-    // Refused before the provider took anything: the merchant's order(), our own limits, or a provider answer that was not ours.
+    // Nothing a retry could get back: refused by the merchant's order() or our own limits before the
+    // provider was asked, or answered with a payment that was not this order's (amount_mismatch,
+    // payment_conflict), which the next attempt must not get back under the same provider key.
     leftNothing: (error) => error instanceof OrderError || error instanceof ProviderRequestError || error instanceof HttpError,
+    logger,
   });
 
   function toJson(session: StoredSession): CheckoutSessionJson {
@@ -362,11 +365,12 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       deferredChecks.delete(sessionId);
       try {
         const stored = await store.get<StoredSession>(sessionKey(sessionId));
-        if (stored?.value.status === 'pending') await askProvider(stored.value);
+        // A status poll may have asked since: its answer came after the notice, and this check is not due.
+        if (stored?.value.status === 'pending' && providerCheckWait(sessionId, Date.now()) === 0) await askProvider(stored.value);
       } catch (error) {
         logger.warn(`alipayhk-checkout: deferred status check of ${sessionId}: ${(error as Error).message}`);
       }
-    }, delayMs);
+    }, delayMs + 1); // timers may fire a millisecond early; the check must be due by then
     timer.unref?.();
     deferredChecks.set(sessionId, timer);
   }

@@ -22,6 +22,12 @@ interface AttemptRecord extends Claim {
   state: 'working' | 'done' | 'failed';
   /** Of the create request's body: the same key sent with another body is refused. */
   fingerprint: string;
+  /**
+   * Whose claim this is: made anew by each claim and takeover, and checked before every write, so
+   * that an owner whose lease lapsed never writes over the next owner's record (a version alone
+   * would not tell: a record created again starts at version 1 again).
+   */
+  token: string;
 }
 
 export interface AttemptOptions {
@@ -35,8 +41,12 @@ export interface AttemptOptions {
   /** How long a request waits for another process's attempt under the same key before a 409. */
   waitMs: number;
   newSessionId(): string;
-  /** True when a failed attempt left nothing at the provider (a refusal): then it is forgotten at once. */
+  /**
+   * True when a failed attempt leaves nothing at the provider that a retry could get back (a
+   * refusal, or a payment that was not this order's): then it is forgotten at once.
+   */
   leftNothing(error: unknown): boolean;
+  logger: Pick<Console, 'warn'>;
 }
 
 export interface AttemptResult<T> {
@@ -55,6 +65,8 @@ const FIRST_PAUSE_MS = 50;
 const LONGEST_PAUSE_MS = 1000;
 /** A record written for a moment only: how a refused attempt is forgotten (the store has no delete). */
 const FORGET_TTL_MS = 1;
+/** How many times a write of the attempt's record is tried when the store fails. */
+const WRITE_TRIES = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,41 +88,58 @@ export function idempotentAttempts<T>(options: AttemptOptions) {
   /** Attempts this process is running, by record key: its other requests wait on them. */
   const running = new Map<string, { fingerprint: string; value: Promise<T> }>();
 
-  /** Ends the attempt's record; a store that fails here leaves the lease to lapse on its own. */
-  async function settle(recordKey: string, version: number, record: AttemptRecord, ttlMs: number): Promise<void> {
-    try {
-      await store.updateIfVersion(recordKey, version, record, ttlMs);
-    } catch {
-      // The working claim expires after one lease.
+  /**
+   * Writes the attempt's record if the claim is still this owner's (same token). 'lost' when
+   * another owner has it (this one's lease lapsed), 'failed' when the store kept failing.
+   */
+  async function writeIfMine(recordKey: string, record: AttemptRecord, ttlMs: number): Promise<'written' | 'lost' | 'failed'> {
+    for (let tries = 1; tries <= WRITE_TRIES; tries++) {
+      try {
+        const current = await store.get<AttemptRecord>(recordKey);
+        if (!current || current.value.token !== record.token) return 'lost';
+        if (await store.updateIfVersion(recordKey, current.version, record, ttlMs)) return 'written';
+      } catch {
+        await sleep(FIRST_PAUSE_MS * tries);
+      }
     }
+    return 'failed';
   }
 
-  async function own(recordKey: string, record: AttemptRecord, version: number, work: (claim: Claim) => Promise<T>): Promise<AttemptResult<T>> {
-    let current = version;
-    let renewal: Promise<void> = Promise.resolve();
+  async function own(recordKey: string, record: AttemptRecord, work: (claim: Claim) => Promise<T>): Promise<AttemptResult<T>> {
+    let lost = false;
+    // Renewals run one after another, each only while the claim is still this owner's.
+    let renewals: Promise<unknown> = Promise.resolve();
     const renewer = setInterval(() => {
-      renewal = store.updateIfVersion(recordKey, current, record, leaseMs).then(
-        (renewed) => {
-          if (renewed) current += 1;
-        },
-        () => undefined,
-      );
+      renewals = renewals.then(async () => {
+        if (lost) return;
+        const outcome = await writeIfMine(recordKey, record, leaseMs);
+        if (outcome === 'lost') lost = true;
+      });
     }, leaseMs / 3);
     renewer.unref?.();
     const stopRenewing = async () => {
       clearInterval(renewer);
-      await renewal;
+      await renewals;
+    };
+    /** The attempt's last write; when it cannot be made, the key is free again after one lease. */
+    const settle = async (next: AttemptRecord, ttlMs: number) => {
+      const outcome = lost ? 'lost' : await writeIfMine(recordKey, next, ttlMs);
+      if (outcome !== 'written') {
+        options.logger.warn(
+          `alipayhk-checkout: the record of an Idempotency-Key attempt (session ${record.sessionId}) could not be written (${outcome === 'lost' ? 'its lease lapsed and another request took it over' : 'the store failed'})`,
+        );
+      }
     };
     const claim = { sessionId: record.sessionId, providerKey: record.providerKey };
     try {
       const value = await work(claim);
       await stopRenewing();
-      await settle(recordKey, current, { ...record, state: 'done' }, options.doneTtlMs);
+      await settle({ ...record, state: 'done' }, options.doneTtlMs);
       return { value, created: true };
     } catch (error) {
       await stopRenewing();
-      if (options.leftNothing(error)) await settle(recordKey, current, record, FORGET_TTL_MS);
-      else await settle(recordKey, current, { ...record, state: 'failed' }, Math.min(FAILED_ATTEMPT_TTL_MS, options.doneTtlMs));
+      if (options.leftNothing(error)) await settle(record, FORGET_TTL_MS);
+      else await settle({ ...record, state: 'failed' }, Math.min(FAILED_ATTEMPT_TTL_MS, options.doneTtlMs));
       throw error;
     }
   }
@@ -126,8 +155,8 @@ export function idempotentAttempts<T>(options: AttemptOptions) {
     for (;;) {
       const current = await store.get<AttemptRecord>(recordKey);
       if (!current) {
-        const claim: AttemptRecord = { state: 'working', fingerprint, sessionId: options.newSessionId(), providerKey: randomUUID() };
-        if (await store.create(recordKey, claim, leaseMs)) return own(recordKey, claim, 1, work);
+        const claim: AttemptRecord = { state: 'working', fingerprint, sessionId: options.newSessionId(), providerKey: randomUUID(), token: randomUUID() };
+        if (await store.create(recordKey, claim, leaseMs)) return own(recordKey, claim, work);
       } else {
         const record = current.value;
         if (record.fingerprint !== fingerprint) throw reused();
@@ -140,10 +169,12 @@ export function idempotentAttempts<T>(options: AttemptOptions) {
           pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
           continue;
         }
-        // Failed, or done with its session gone: take it over with the same ids, so that a payment
-        // the earlier attempt made at the provider is the one the provider gives back now.
-        const claim: AttemptRecord = { ...record, state: 'working' };
-        if (await store.updateIfVersion(recordKey, current.version, claim, leaseMs)) return own(recordKey, claim, current.version + 1, work);
+        // Failed, or done with its session gone: take it over with the same ids. Where the provider
+        // has an idempotency key (Checkout.com, NomuPay), it gives back the payment the earlier
+        // attempt may have made; where it has none, the same reference goes again, which Worldpay
+        // refuses as a duplicate rather than make a second payment.
+        const claim: AttemptRecord = { ...record, state: 'working', token: randomUUID() };
+        if (await store.updateIfVersion(recordKey, current.version, claim, leaseMs)) return own(recordKey, claim, work);
       }
       // Lost a race for the record: read it again, at once, until the wait is over.
       if (Date.now() >= deadline) break;

@@ -54,8 +54,12 @@ export interface StoredSession {
   id: string;
   provider: string;
   providerPaymentId: string;
-  /** The reference the provider holds for the payment: every answer that states one must state this. */
-  providerReference: string;
+  /**
+   * The reference the provider holds for the payment: every answer that states one must state
+   * this. Absent from sessions that an earlier version of this package stored (a store shared
+   * during an upgrade).
+   */
+  providerReference?: string;
   amount: Money;
   reference: string;
   description?: string;

@@ -13,7 +13,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
 import type { Environment, PaymentStatus } from '../types.js';
-import { callJson, checkAmount, failureFields, requireSecret, requireText, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
+import { callJson, checkAmount, failureFields, requireSecret, requireText, signaturesOf, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -140,12 +140,18 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
     };
   }
 
-  /** Verifies one detached HS256 signature over the raw body; its protected header, or undefined. */
-  async function verifiedHeader(signature: string, rawBody: Buffer): Promise<ProtectedHeaderParameters | undefined> {
+  /** Verifies one detached HS256 signature over the body; its protected header, or undefined. */
+  async function verifiedHeader(signature: string, encodedBody: string): Promise<ProtectedHeaderParameters | undefined> {
     const [protectedHeader, detached, mac] = signature.split('.');
     if (protectedHeader === undefined || detached !== '' || mac === undefined) return undefined;
+    // Only a signature that says HS256 is worth a hash of the body.
     try {
-      const { protectedHeader: fields } = await compactVerify(`${protectedHeader}.${rawBody.toString('base64url')}.${mac}`, webhookKey, { algorithms: ['HS256'] });
+      if (JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8'))?.alg !== 'HS256') return undefined;
+    } catch {
+      return undefined;
+    }
+    try {
+      const { protectedHeader: fields } = await compactVerify(`${protectedHeader}.${encodedBody}.${mac}`, webhookKey, { algorithms: ['HS256'] });
       return fields;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
@@ -194,10 +200,11 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
 
     async parseWebhook(rawBody, headers): Promise<ProviderWebhookEvent | undefined> {
       // Several X-Signature headers arrive joined by commas; a JWS has none of its own.
-      const signatures = [headers['x-signature'] ?? []].flat().join(',').split(',').map((signature) => signature.trim()).filter(Boolean);
+      const signatures = signaturesOf(headers['x-signature']) ?? [];
+      const encodedBody = rawBody.toString('base64url');
       let verified: ProtectedHeaderParameters | undefined;
       for (const signature of signatures) {
-        verified = await verifiedHeader(signature, rawBody);
+        verified = await verifiedHeader(signature, encodedBody);
         if (verified) break;
       }
       if (!verified) throw new WebhookVerificationError('nomupay: no X-Signature verifies with the webhook secret');

@@ -8,7 +8,7 @@
 // so a forged event can say anything, change nothing, and cost no API call.
 import { createHmac } from 'node:crypto';
 import type { Environment, PaymentStatus } from '../types.js';
-import { basicAuth, callJson, checkAmount, failureFields, header, requireSecret, safeEqual, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
+import { basicAuth, callJson, checkAmount, failureFields, header, requireSecret, safeEqual, signaturesOf, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
   WebhookVerificationError,
@@ -66,7 +66,7 @@ export function omise(options: OmiseOptions): PaymentProvider {
     const timestamp = header(headers, 'omise-signature-timestamp') ?? '';
     if (!webhookKey || !/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > SIGNATURE_TOLERANCE_S) return false;
     const expected = createHmac('sha256', webhookKey).update(`${timestamp}.`).update(rawBody).digest('hex');
-    return (header(headers, 'omise-signature') ?? '').split(',').some((signature) => safeEqual(expected, signature.trim().toLowerCase()));
+    return (signaturesOf(headers['omise-signature']) ?? []).some((signature) => safeEqual(expected, signature.toLowerCase()));
   }
 
 

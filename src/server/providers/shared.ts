@@ -232,3 +232,15 @@ export function isPageUrl(value: unknown): value is string {
     return false;
   }
 }
+
+/**
+ * How many signatures a webhook header may carry: two during a key rotation, a few to spare. More
+ * is refused before any is checked, so that a stranger cannot make us hash a large body many times.
+ */
+export const MAX_SIGNATURES = 4;
+
+/** The comma-separated signatures of a header (or of several headers of one name), at most MAX_SIGNATURES. */
+export function signaturesOf(value: string | string[] | undefined): string[] | undefined {
+  const signatures = [value ?? []].flat().join(',').split(',').map((signature) => signature.trim()).filter(Boolean);
+  return signatures.length <= MAX_SIGNATURES ? signatures : undefined;
+}

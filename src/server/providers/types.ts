@@ -61,9 +61,9 @@ export interface ProviderWebhookEvent extends ProviderPaymentState {
 }
 
 /**
- * A webhook whose contents are not signed (Omise): it only names a payment. The handler looks the
+ * A webhook whose contents are not trusted (Omise): it only names a payment. The handler looks the
  * payment up in its store first, and asks the provider (`getPayment`) only about one of its own,
- * at most once per `providerCheckIntervalMs`: a forged notice costs no API call.
+ * at most once per `providerCheckIntervalMs` in each process: a forged notice costs no API call.
  */
 export interface ProviderWebhookNotice {
   unsigned: true;

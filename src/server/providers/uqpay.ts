@@ -162,7 +162,9 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
       timeoutMs: options.timeoutMs,
       method: 'POST',
       url: `${baseUrl}${path}`,
-      headers: { clientId, signType: 'SHA', signId, sign: uqpaySign(fields, signKey, signing), requestId: randomUUID() },
+      headers: { clientId, signType: 'SHA', signId, sign: uqpaySign(fields, signKey, signing) },
+      // "Request unique ID, non repeatable": a new one for each attempt, retries included.
+      sign: async () => ({ requestId: randomUUID() }),
       retries,
       body: fields,
     });

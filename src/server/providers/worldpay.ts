@@ -11,13 +11,13 @@ import {
   callJson,
   checkAmount,
   deviceOs,
-  header,
   hmacSha256Hex,
   isPageUrl,
   lookup,
   requireSecret,
   requireText,
   safeEqual,
+  signaturesOf,
   statedPayment,
   statusMapper,
   webhookJson,
@@ -99,6 +99,21 @@ export const WORLDPAY_STATUSES: Record<string, PaymentStatus> = {
   cancelledByCustomer: 'cancelled',
 };
 
+/** Events about the payment itself, whose amount is the payment's (not a refund's or a dispute's). */
+const PAYMENT_OUTCOME_EVENTS = new Set([
+  'sentForAuthorization',
+  'authorized',
+  'sentForSettlement',
+  'settled',
+  'settlementFailed',
+  'refused',
+  'error',
+  'expired',
+  'requestExpired',
+  'cancelled',
+  'cancelledByCustomer',
+]);
+
 /** `instruction.deviceData`: Worldpay knows desktop and mobile (a tablet is mobile), and six OS names. */
 export function worldpayDeviceData(environment: Environment, userAgent?: string): { device: 'desktop' | 'mobile'; operatingSystem: string } {
   const os = { IOS: 'ios', ANDROID: 'android', WINDOWS: 'windows', MACOS: 'osx', LINUX: 'linux', CHROMEOS: 'linux', OTHER: 'other' }[deviceOs(environment, userAgent)];
@@ -144,10 +159,10 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
     return { paymentId, providerStatus: lastEvent, status, ...(status === 'failed' ? { failureCode: lastEvent } : {}) };
   }
 
-  /** True when one of the comma-separated signatures is a known key's HMAC of the raw body. */
-  function signed(signatures: string, rawBody: Buffer): boolean {
-    return signatures.split(',').some((signature) => {
-      const match = signature.trim().match(/^([^/]+)\/SHA256\/([0-9a-fA-F]+)$/);
+  /** True when one of the comma-separated signatures (a few at most) is a known key's HMAC of the raw body. */
+  function signed(header: string | string[] | undefined, rawBody: Buffer): boolean {
+    return (signaturesOf(header) ?? []).some((signature) => {
+      const match = signature.match(/^([^/]+)\/SHA256\/([0-9a-fA-F]{64})$/);
       const key = match ? lookup(webhookKeys, match[1]) : undefined;
       return key !== undefined && safeEqual(hmacSha256Hex(key, rawBody), match![2]!.toLowerCase());
     });
@@ -205,17 +220,20 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
     },
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {
-      if (!signed(header(requestHeaders, 'event-signature') ?? '', rawBody)) throw new WebhookVerificationError('worldpay: no Event-Signature matches a known key');
+      if (!signed(requestHeaders['event-signature'], rawBody)) throw new WebhookVerificationError('worldpay: no Event-Signature matches a known key');
       const event = webhookJson('worldpay', rawBody);
       const details = event?.eventDetails;
       if (typeof event?.eventId !== 'string' || typeof details?.transactionReference !== 'string' || typeof details?.type !== 'string') return undefined;
       if (lookup(WORLDPAY_STATUSES, details.type) === undefined) return undefined; // tokens, top-ups and the like
+      // The event's amount is `{ value, currencyCode }` (`error` and `refused` carry none). Only an
+      // event about the payment itself states the payment's amount: a refund's or a dispute's is
+      // their own, and says nothing against the order.
+      const amount = PAYMENT_OUTCOME_EVENTS.has(details.type) ? details.amount : undefined;
       return {
         ...state('', details.type),
         eventId: event.eventId,
         eventKey: details.transactionReference,
-        // The event's amount is `{ value, currencyCode }`; `error` and `refused` events carry none.
-        ...statedPayment(details.amount?.value, details.amount?.currencyCode, details.transactionReference),
+        ...statedPayment(amount?.value, amount?.currencyCode, details.transactionReference),
       };
     },
   };

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryStore, OrderError } from '../../../dist/server/index.js';
+import { idempotentAttempts } from '../../../dist/server/idempotency.js';
 import { countingStore, DESKTOP, IPHONE, startMerchant } from './helpers.mjs';
 
 const until = async (condition) => {
@@ -138,5 +139,71 @@ describe('a refused create keeps nothing', () => {
     } finally {
       await shop.close();
     }
+  });
+});
+
+describe('the lease of a working claim', () => {
+  // The store's clock is ours: a lease lapses when we say so, without waiting for it.
+  const setup = () => {
+    let clock = 1_000_000;
+    const store = countingStore(memoryStore({ now: () => clock }));
+    const warnings = [];
+    const attemptsOf = (name) =>
+      idempotentAttempts({
+        store, namespace: 'test', doneTtlMs: 60_000, leaseMs: 300, waitMs: 2_000,
+        newSessionId: () => `cs_${name}_${crypto.randomUUID()}`, leftNothing: () => false, logger: { warn: (m) => warnings.push(m) },
+      });
+    return { store, warnings, attemptsOf, advance: (ms) => (clock += ms) };
+  };
+  const gate = () => {
+    let open;
+    const opened = new Promise((resolve) => (open = resolve));
+    return { opened, open };
+  };
+
+  it('an owner whose lease lapsed never writes over the next owner: the key ends with the next owner\'s session', async () => {
+    const { store, warnings, attemptsOf, advance } = setup();
+    const [a, b] = [gate(), gate()];
+    const sessions = new Map();
+    const load = async (id) => sessions.get(id);
+    const work = (g) => async (claim) => {
+      await g.opened;
+      sessions.set(claim.sessionId, claim.sessionId);
+      return claim.sessionId;
+    };
+    const first = attemptsOf('a').run('key-1', 'fp', work(a), load);
+    await until(() => store.counts.create === 1);
+    advance(1000); // A's process stalls past its lease
+    const second = attemptsOf('b').run('key-1', 'fp', work(b), load);
+    await until(() => store.counts.create === 2);
+    const writes = store.counts.get + store.counts.updateIfVersion;
+    await until(() => store.counts.get + store.counts.updateIfVersion >= writes + 5); // renewals came and went: B twice, A at least once
+    a.open();
+    b.open();
+    const [fromA, fromB] = await Promise.all([first, second]);
+    assert.match(fromA.value, /^cs_a_/);
+    assert.match(fromB.value, /^cs_b_/);
+    assert.match(warnings.join('\n'), /lease lapsed/);
+    const again = await attemptsOf('c').run('key-1', 'fp', work(gate()), load);
+    assert.deepEqual(again, { value: fromB.value, created: false });
+  });
+
+  it('a store that fails once as the attempt ends does not make the key free: the next request gets the session', async () => {
+    const { store, attemptsOf } = setup();
+    const sessions = new Map();
+    const update = store.updateIfVersion;
+    let failures = 1;
+    store.updateIfVersion = async (...args) => {
+      if (failures-- > 0) throw new Error('store unavailable');
+      return update(...args);
+    };
+    const work = async (claim) => {
+      sessions.set(claim.sessionId, claim.sessionId);
+      return claim.sessionId;
+    };
+    const first = await attemptsOf('a').run('key-2', 'fp', work, async (id) => sessions.get(id));
+    let ranAgain = false;
+    const again = await attemptsOf('a').run('key-2', 'fp', async () => ((ranAgain = true), 'x'), async (id) => sessions.get(id));
+    assert.deepEqual([again.value, again.created, ranAgain], [first.value, false, false]);
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { providers } from '../../../dist/server/index.js';
+import { mismatchOf } from '../../../dist/server/payment-match.js';
 import { IPHONE, providerProxy, quietLogger, startMerchant } from './helpers.mjs';
 
 const PROVIDERS = ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay'];
@@ -228,5 +229,13 @@ describe('Omise: a webhook costs an API call only for a charge of ours, at most 
       await shop.close();
       await shop.proxy.close();
     }
+  });
+});
+
+describe('sessions stored before the provider reference was kept (a store shared during an upgrade)', () => {
+  it('their amounts are compared, their references are not: a paid one is not failed for lacking one', () => {
+    const old = { amount: { value: 12345, currency: 'HKD' } };
+    assert.equal(mismatchOf(old, { amount: { value: 12345, currency: 'HKD' }, reference: 'cs_anything' }), undefined);
+    assert.match(mismatchOf(old, { amount: { value: 100, currency: 'HKD' }, reference: 'cs_anything' }), /amount 100 instead of 12345/);
   });
 });

@@ -181,6 +181,14 @@ describe('nomupay: webhooks (JSON with a detached HS256 X-Signature)', () => {
     }
   });
 
+  it('more than four signatures are refused before any is checked (a stranger cannot make us hash a body hundreds of times)', async () => {
+    const body = Buffer.from(JSON.stringify(event));
+    const many = [...Array(4).fill(sign(body, { secret: 'another-secret-0123456789-0123456789' })), sign(body)].join(',');
+    await assert.rejects(adapter.parseWebhook(body, { 'x-signature': many }), WebhookVerificationError);
+    const four = [...Array(3).fill(sign(body, { secret: 'another-secret-0123456789-0123456789' })), sign(body)].join(',');
+    assert.equal((await adapter.parseWebhook(body, { 'x-signature': four })).eventId, event.id);
+  });
+
   it('ignores events that are not about a payment, and sandbox events at a live shop', async () => {
     const refund = Buffer.from(JSON.stringify({ ...event, type: 'refund' }));
     assert.equal(await adapter.parseWebhook(refund, { 'x-signature': sign(refund) }), undefined);

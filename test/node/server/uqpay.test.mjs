@@ -124,6 +124,14 @@ describe('uqpay: PAY and DETAIL', () => {
     });
   });
 
+  it('a retried DETAIL carries a new requestId ("non repeatable")', async () => {
+    await withApi((req, n) => (n === 1 ? { status: 503 } : { status: 200, json: { respCode: '000000', data: { uqOrderId: 'UQ1', status: 'processing' } } }), async (api) => {
+      await providers.uqpay(options(api.url)).getPayment('UQ1');
+      assert.equal(api.requests.length, 2);
+      assert.notEqual(api.requests[0].headers.requestid, api.requests[1].headers.requestid);
+    });
+  });
+
   it('riskData.Device.os from the environment, or the user agent on desktops', () => {
     assert.equal(uqpayDeviceOs(ANDROID_APP), 'ANDROID');
     assert.equal(uqpayDeviceOs(DESKTOP, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)'), 'MACOS');

@@ -167,6 +167,18 @@ describe('worldpay: events (Event-Signature)', () => {
     }
   });
 
+  it('more than four signatures are refused before any is checked', async () => {
+    const body = event('authorized');
+    const many = [...Array(4).fill(`k1/SHA256/${'0'.repeat(64)}`), `k1/SHA256/${sign(KEY_1, body)}`].join(',');
+    await assert.rejects(adapter.parseWebhook(body, { 'event-signature': many }), WebhookVerificationError);
+  });
+
+  it("a refund's or a dispute's amount is theirs, not the payment's: it is not held against the order", async () => {
+    const refund = event('sentForRefund', { amount: { value: 100, currencyCode: 'HKD' } });
+    const read = await adapter.parseWebhook(refund, { 'event-signature': `k1/SHA256/${sign(KEY_1, refund)}` });
+    assert.deepEqual([read.status, read.amount], ['succeeded', undefined]);
+  });
+
   it('ignores events that are not about a payment outcome', async () => {
     const body = event('tokenCreated');
     assert.equal(await adapter.parseWebhook(body, { 'event-signature': `k1/SHA256/${sign(KEY_1, body)}` }), undefined);
