@@ -102,6 +102,16 @@ export function loadFixture(provider, name) {
   return json;
 }
 
+/** Runs `run(api)` against a fakeApi answering with `answer`, and closes it. */
+export async function withFakeApi(answer, run) {
+  const api = await fakeApi(answer);
+  try {
+    await run(api);
+  } finally {
+    await api.close();
+  }
+}
+
 /** A stand-in for a provider's API that records requests (JSON or form bodies) and answers as told. */
 export async function fakeApi(answer) {
   const requests = [];

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { providers, ProviderRequestError, WebhookVerificationError } from '../../../dist/server/index.js';
 import { NOMUPAY_STATUSES } from '../../../dist/server/providers/index.js';
 import { nomupayRequestErrors } from '../../../dist/server/sandbox/nomupay.js';
-import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, IPHONE, loadFixture, quietLogger, withFakeApi } from './helpers.mjs';
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const KEY_ID = '2HdN2jq6XWmlkhqRC2gDTNYCvNK';
@@ -32,15 +32,6 @@ const input = (environment, amount = { value: 200, currency: 'HKD' }) => ({
   idempotencyKey: '7d3c5e8a-5b1f-4f0e-9a57-0c1e2f3a4b5c',
 });
 
-async function withApi(answer, run) {
-  const api = await fakeApi(answer);
-  try {
-    await run(api);
-  } finally {
-    await api.close();
-  }
-}
-
 /** The JWS header of a detached X-Signature, after checking its ES256 signature over `body` with the public key. */
 function verifiedRequestHeader(signature, body) {
   const [header, payload, mac] = signature.split('.');
@@ -53,7 +44,7 @@ function verifiedRequestHeader(signature, body) {
 describe('nomupay: requests (docs.nomupay.com integration-up-api/security and /idempotency)', () => {
   it('POST /v1/payments?idempotencyKey=…, signed over the exact body with alg, kid, aud and exp only', async () => {
     const response = loadFixture('nomupay', 'create-payment-response');
-    await withApi(() => ({ status: 201, json: response }), async (api) => {
+    await withFakeApi(() => ({ status: 201, json: response }), async (api) => {
       const before = Math.floor(Date.now() / 1000);
       const payment = await providers.nomupay(options(api.url)).createPayment(input(DESKTOP));
       const [request] = api.requests;
@@ -74,7 +65,7 @@ describe('nomupay: requests (docs.nomupay.com integration-up-api/security and /i
   });
 
   it('the signature covers exactly the bytes sent, and a changed byte does not verify', async () => {
-    await withApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
+    await withFakeApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
       await providers.nomupay(options(api.url)).createPayment(input(IPHONE));
       const [{ text, headers }] = api.requests;
       verifiedRequestHeader(headers['x-signature'], text);
@@ -83,7 +74,7 @@ describe('nomupay: requests (docs.nomupay.com integration-up-api/security and /i
   });
 
   it('GET /v1/payments/{id} signs an empty payload, with aud "GET /v1/payments/{id}"', async () => {
-    await withApi(() => ({ status: 200, json: { id: 'P1', merchantReference: 'cs_1', status: 'captured' } }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: { id: 'P1', merchantReference: 'cs_1', status: 'captured' } }), async (api) => {
       const state = await providers.nomupay(options(api.url)).getPayment('P1');
       const header = verifiedRequestHeader(api.requests[0].headers['x-signature'], '');
       assert.equal(header.aud, 'GET /v1/payments/P1');
@@ -93,23 +84,23 @@ describe('nomupay: requests (docs.nomupay.com integration-up-api/security and /i
 
   it("amount.value in the unit the merchant set (NomuPay's documents do not say), currency as in the example", async () => {
     for (const [amountUnit, value] of [['minor', 12345], ['major', 123.45]]) {
-      await withApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
+      await withFakeApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
         await providers.nomupay(options(api.url, { amountUnit })).createPayment(input(DESKTOP, { value: 12345, currency: 'HKD' }));
         assert.deepEqual(api.requests[0].body.amount, { value, currency: 'hkd' });
       });
     }
     // An amount NomuPay states in major units is read back in minor units, and a fraction of a cent never matches.
-    await withApi(() => ({ status: 200, json: { id: 'P1', status: 'captured', amount: { value: 123.45, currency: 'hkd' } } }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: { id: 'P1', status: 'captured', amount: { value: 123.45, currency: 'hkd' } } }), async (api) => {
       assert.deepEqual((await providers.nomupay(options(api.url, { amountUnit: 'major' })).getPayment('P1')).amount, { value: 12345, currency: 'HKD' });
     });
-    await withApi(() => ({ status: 200, json: { id: 'P1', status: 'captured', amount: { value: 1.005, currency: 'hkd' } } }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: { id: 'P1', status: 'captured', amount: { value: 1.005, currency: 'hkd' } } }), async (api) => {
       assert.ok(Number.isNaN((await providers.nomupay(options(api.url, { amountUnit: 'major' })).getPayment('P1')).amount.value));
     });
   });
 
   it('flowType: qr_link on desktop, mobile_redirect on phones and in apps; HKD only, from HKD 0.10', async () => {
     for (const [environment, flowType] of [[DESKTOP, 'qr_link'], [IPHONE, 'mobile_redirect'], [ANDROID_APP, 'mobile_redirect']]) {
-      await withApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
+      await withFakeApi(() => ({ status: 201, json: loadFixture('nomupay', 'create-payment-response') }), async (api) => {
         await providers.nomupay(options(api.url)).createPayment(input(environment));
         assert.equal(api.requests[0].body.paymentMethod.alipayHk.flowType, flowType);
       });

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { ProviderRequestError, providers, WebhookVerificationError } from '../../../dist/server/index.js';
 import { OMISE_STATUSES } from '../../../dist/server/providers/index.js';
 import { omiseChargeErrors } from '../../../dist/server/sandbox/omise.js';
-import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, IPHONE, loadFixture, quietLogger, withFakeApi } from './helpers.mjs';
 
 const input = (environment, amount = { value: 12345, currency: 'HKD' }) => ({
   sessionId: 'cs_0123456789abcdef0123456789abcdef',
@@ -19,15 +19,6 @@ const input = (environment, amount = { value: 12345, currency: 'HKD' }) => ({
   idempotencyKey: 'idem-1',
   userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
 });
-
-async function withApi(answer, run) {
-  const api = await fakeApi(answer);
-  try {
-    await run(api);
-  } finally {
-    await api.close();
-  }
-}
 
 function mapsEvery(adapter, table, documented) {
   assert.deepEqual(Object.keys(table).filter((s) => documented.includes(s)).sort(), [...documented].sort(), 'every documented status is mapped');
@@ -50,7 +41,7 @@ describe('omise (seed 000)', () => {
   const charge = (status, extra = {}) => ({ object: 'charge', id: 'chrg_test_5x', status, authorize_uri: 'https://pay.omise.co/payments/x/authorize', ...extra });
 
   it('POSTs the combined charge request, form-encoded, with the secret key as Basic user', async () => {
-    await withApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
       const payment = await providers.omise(options(api.url)).createPayment(input(IPHONE, { value: 150000, currency: 'SGD' }));
       const [request] = api.requests;
       assert.equal(request.url, '/charges');
@@ -70,7 +61,7 @@ describe('omise (seed 000)', () => {
 
   it('platform_type: WEB on desktop, IOS / ANDROID by osType elsewhere', async () => {
     for (const [environment, platform] of [[DESKTOP, 'WEB'], [IPHONE, 'IOS'], [ANDROID_APP, 'ANDROID']]) {
-      await withApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
+      await withFakeApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
         await providers.omise(options(api.url)).createPayment(input(environment, { value: 2000, currency: 'THB' }));
         assert.equal(api.requests[0].body['source[platform_type]'], platform);
       });
@@ -90,7 +81,7 @@ describe('omise (seed 000)', () => {
     mapsEvery(providers.omise(options('x')), OMISE_STATUSES, statuses);
     unknownIsPending(providers.omise, options('x'));
     for (const code of failureCodes) {
-      await withApi(() => ({ status: 200, json: charge('failed', { failure_code: code, failure_message: 'no' }) }), async (api) => {
+      await withFakeApi(() => ({ status: 200, json: charge('failed', { failure_code: code, failure_message: 'no' }) }), async (api) => {
         assert.deepEqual(await providers.omise(options(api.url)).getPayment('chrg_test_5x'), {
           paymentId: 'chrg_test_5x', providerStatus: 'failed', status: 'failed', failureCode: code, failureMessage: 'no',
         });
@@ -99,7 +90,7 @@ describe('omise (seed 000)', () => {
   });
 
   it("trusts no webhook: it reads only the charge id, for the handler to fetch, and calls nobody", async () => {
-    await withApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
       const forged = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_1', key: 'charge.complete', data: charge('successful', { amount: 1 }) }));
       assert.deepEqual(await providers.omise(options(api.url)).parseWebhook(forged, {}), { unsigned: true, eventId: 'evnt_1', paymentId: 'chrg_test_5x' });
       const nameless = Buffer.from(JSON.stringify({ object: 'event', id: 'evnt_2', key: 'charge.complete', data: { id: '../../account' } }));
@@ -109,7 +100,7 @@ describe('omise (seed 000)', () => {
   });
 
   it('pins Omise-Version 2019-05-29 on every call (AlipayHK needs 2017-11-02 or later)', async () => {
-    await withApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: charge('pending') }), async (api) => {
       const adapter = providers.omise(options(api.url));
       await adapter.createPayment(input(DESKTOP, { value: 2000, currency: 'THB' }));
       await adapter.getPayment('chrg_test_5x');
@@ -147,7 +138,7 @@ describe('omise (seed 000)', () => {
   });
 
   it('reads the amount, currency and metadata.reference a charge states', async () => {
-    await withApi(() => ({ status: 200, json: charge('successful', { amount: 150000, currency: 'sgd', metadata: { reference: 'A-1001' } }) }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: charge('successful', { amount: 150000, currency: 'sgd', metadata: { reference: 'A-1001' } }) }), async (api) => {
       const state = await providers.omise(options(api.url)).getPayment('chrg_test_5x');
       assert.deepEqual([state.amount, state.reference], [{ value: 150000, currency: 'SGD' }, 'A-1001']);
     });

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ProviderRequestError, providers, WebhookVerificationError } from '../../../dist/server/index.js';
 import { UQPAY_STATUSES, uqpayDeviceOs, uqpaySign, uqpaySigningString, uqpayTime } from '../../../dist/server/providers/index.js';
 import { uqpayRequestErrors } from '../../../dist/server/sandbox/uqpay.js';
-import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, IPHONE, loadFixture, quietLogger, withFakeApi } from './helpers.mjs';
 
 const SIGN_KEY = 'uq_transaction_key_0123456789';
 const NOTIFICATION_KEY = 'uq_notify_0123456789abcdef';
@@ -22,15 +22,6 @@ const input = (environment, amount = { value: 12345, currency: 'HKD' }) => ({
   environment, returnUrl: 'https://shop.example/return', idempotencyKey: 'idem-1', userAgent: WINDOWS_UA,
 });
 const payAnswer = (payAction, extra = {}) => ({ respCode: '000000', respMsg: 'Success', data: { uqOrderId: 'UQ1', merchantOrderId: 'cs_0123456789abcdef0123456789abcdef', amount: 12345, currency: 'HKD', status: 'processing', payAction, ...extra } });
-
-async function withApi(answer, run) {
-  const api = await fakeApi(answer);
-  try {
-    await run(api);
-  } finally {
-    await api.close();
-  }
-}
 
 describe('uqpay: the SHA signing rule (acquiring-devdoc.uqpay.com/reference)', () => {
   it("builds the reference's own nested example: card=|cardNo=…&cvv=123&expMonth=12&expYear=24|", () => {
@@ -54,7 +45,7 @@ describe('uqpay: the SHA signing rule (acquiring-devdoc.uqpay.com/reference)', (
 
 describe('uqpay: PAY and DETAIL', () => {
   it("sends the reference's headers, signed; the seed's mandatory fields; a new requestId each time", async () => {
-    await withApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }) }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }) }), async (api) => {
       const adapter = providers.uqpay(options(api.url));
       const payment = await adapter.createPayment(input(DESKTOP));
       await adapter.createPayment(input(DESKTOP));
@@ -81,7 +72,7 @@ describe('uqpay: PAY and DETAIL', () => {
 
   it('payAction REDIRECT (the reference spells its field "Url") is where the browser goes', async () => {
     for (const field of ['Url', 'url']) {
-      await withApi(() => ({ status: 200, json: payAnswer({ type: 'REDIRECT', [field]: 'https://render.alipay.hk/x' }) }), async (api) => {
+      await withFakeApi(() => ({ status: 200, json: payAnswer({ type: 'REDIRECT', [field]: 'https://render.alipay.hk/x' }) }), async (api) => {
         const payment = await providers.uqpay(options(api.url)).createPayment(input(IPHONE));
         assert.equal(api.requests[0].body.riskData.Device.os, 'IOS');
         assert.deepEqual([payment.redirectUrl, payment.flow, payment.qrCode], ['https://render.alipay.hk/x', 'redirect', undefined]);
@@ -90,7 +81,7 @@ describe('uqpay: PAY and DETAIL', () => {
   });
 
   it('expireAt, when asked for, is under 72 hours, in Hong Kong time', async () => {
-    await withApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }) }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }) }), async (api) => {
       const payment = await providers.uqpay(options(api.url, { expiresInMs: 15 * 60_000 })).createPayment(input(DESKTOP));
       const { expireAt } = api.requests[0].body;
       assert.equal(expireAt, uqpayTime(new Date(payment.expiresAt)));
@@ -99,33 +90,33 @@ describe('uqpay: PAY and DETAIL', () => {
   });
 
   it('amount in the unit the merchant set; HKD only; no retry of PAY (no documented idempotency)', async () => {
-    await withApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }, { amount: 123.45 }) }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: payAnswer({ type: 'QRCODE', redirectUrl: 'https://qr.alipay.com/x' }, { amount: 123.45 }) }), async (api) => {
       const payment = await providers.uqpay(options(api.url, { amountUnit: 'major' })).createPayment(input(DESKTOP));
       assert.equal(api.requests[0].body.amount, 123.45);
       assert.deepEqual(payment.amount, { value: 12345, currency: 'HKD' });
     });
     await assert.rejects(providers.uqpay(options('http://127.0.0.1:9')).createPayment(input(DESKTOP, { value: 100, currency: 'SGD' })), ProviderRequestError);
-    await withApi(() => ({ status: 503 }), async (api) => {
+    await withFakeApi(() => ({ status: 503 }), async (api) => {
       await assert.rejects(providers.uqpay(options(api.url)).createPayment(input(DESKTOP)), /HTTP 503/);
       assert.equal(api.requests.length, 1);
     });
   });
 
   it('DETAIL is a signed POST naming uqOrderId; data.status maps; "Transaction does not exist" is an error', async () => {
-    await withApi(() => ({ status: 200, json: { respCode: '000000', data: { uqOrderId: 'UQ1', merchantOrderId: 'cs_1', status: 'success', amount: 100, currency: 'HKD' } } }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: { respCode: '000000', data: { uqOrderId: 'UQ1', merchantOrderId: 'cs_1', status: 'success', amount: 100, currency: 'HKD' } } }), async (api) => {
       assert.deepEqual(await providers.uqpay(options(api.url)).getPayment('UQ1'), {
         paymentId: 'UQ1', providerStatus: 'success', status: 'succeeded', amount: { value: 100, currency: 'HKD' }, reference: 'cs_1',
       });
       assert.deepEqual([api.requests[0].url, api.requests[0].body], ['/detail', { uqOrderId: 'UQ1' }]);
       assert.equal(api.requests[0].headers.sign, uqpaySign({ uqOrderId: 'UQ1' }, SIGN_KEY));
     });
-    await withApi(() => ({ status: 200, json: { respCode: '200001', respMsg: 'Transaction does not exist' } }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: { respCode: '200001', respMsg: 'Transaction does not exist' } }), async (api) => {
       await assert.rejects(providers.uqpay(options(api.url)).getPayment('UQ404'), /Transaction does not exist/);
     });
   });
 
   it('a retried DETAIL carries a new requestId ("non repeatable")', async () => {
-    await withApi((req, n) => (n === 1 ? { status: 503 } : { status: 200, json: { respCode: '000000', data: { uqOrderId: 'UQ1', status: 'processing' } } }), async (api) => {
+    await withFakeApi((req, n) => (n === 1 ? { status: 503 } : { status: 200, json: { respCode: '000000', data: { uqOrderId: 'UQ1', status: 'processing' } } }), async (api) => {
       await providers.uqpay(options(api.url)).getPayment('UQ1');
       assert.equal(api.requests.length, 2);
       assert.notEqual(api.requests[0].headers.requestid, api.requests[1].headers.requestid);

@@ -10,7 +10,7 @@ import Ajv from 'ajv';
 import { ProviderError, ProviderRequestError, providers, WebhookVerificationError } from '../../../dist/server/index.js';
 import { WORLDPAY_STATUSES } from '../../../dist/server/providers/index.js';
 import { worldpayRequestErrors } from '../../../dist/server/sandbox/worldpay.js';
-import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, IPHONE, loadFixture, quietLogger, withFakeApi } from './helpers.mjs';
 
 const KEY_1 = 'wp_webhook_secret_01';
 const KEY_2 = 'wp_webhook_secret_02';
@@ -30,19 +30,10 @@ const input = (environment, amount = { value: 1234, currency: 'HKD' }) => ({
 const { $comment, ...schema } = JSON.parse(readFileSync(new URL('../../fixtures/worldpay/apm-payment-request.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(schema);
 
-async function withApi(answer, run) {
-  const api = await fakeApi(answer);
-  try {
-    await run(api);
-  } finally {
-    await api.close();
-  }
-}
-
 describe('worldpay: requests (APM API 2024-07-01)', () => {
   it("sends a request that Worldpay's OpenAPI schema accepts, with Basic auth and WP-Api-Version 2024-07-01", async () => {
     for (const environment of [DESKTOP, IPHONE, ANDROID_APP, { ...IPHONE, deviceType: 'tablet' }]) {
-      await withApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
+      await withFakeApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
         await providers.worldpay(options(api.url)).createPayment(input(environment));
         const [request] = api.requests;
         assert.equal(request.url, '/apmPayments');
@@ -65,7 +56,7 @@ describe('worldpay: requests (APM API 2024-07-01)', () => {
   });
 
   it('the fields: method alipay_hk, direct, result URLs, deviceData, our session as transactionReference, the order as orderReference', async () => {
-    await withApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
+    await withFakeApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
       const payment = await providers.worldpay(options(api.url)).createPayment(input(DESKTOP));
       const { body } = api.requests[0];
       const urls = { success: 'https://shop.example/return', pending: 'https://shop.example/return', failure: 'https://shop.example/return', cancel: 'https://shop.example/return' };
@@ -89,7 +80,7 @@ describe('worldpay: requests (APM API 2024-07-01)', () => {
       });
     });
     for (const [environment, deviceData] of [[IPHONE, { device: 'mobile', operatingSystem: 'ios' }], [{ ...ANDROID_APP, deviceType: 'tablet' }, { device: 'mobile', operatingSystem: 'android' }]]) {
-      await withApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
+      await withFakeApi(() => ({ status: 201, json: loadFixture('worldpay', 'create-payment-response') }), async (api) => {
         await providers.worldpay(options(api.url)).createPayment(input(environment));
         assert.deepEqual(api.requests[0].body.instruction.deviceData, deviceData);
       });
@@ -97,14 +88,14 @@ describe('worldpay: requests (APM API 2024-07-01)', () => {
   });
 
   it('an answer whose `redirect` is not a page (a Base64 QR image, for other methods) is a provider error, never shown', async () => {
-    await withApi(() => ({ status: 201, json: { ...loadFixture('worldpay', 'create-payment-response'), redirect: 'iVBORw0KGgoAAAANSUhEUgAA' } }), async (api) => {
+    await withFakeApi(() => ({ status: 201, json: { ...loadFixture('worldpay', 'create-payment-response'), redirect: 'iVBORw0KGgoAAAANSUhEUgAA' } }), async (api) => {
       await assert.rejects(providers.worldpay(options(api.url)).createPayment(input(DESKTOP)), ProviderError);
     });
   });
 
   it("GET /apmPayments/{paymentId} reads the reference's example", async () => {
     const example = loadFixture('worldpay', 'get-payment-response');
-    await withApi(() => ({ status: 200, json: example }), async (api) => {
+    await withFakeApi(() => ({ status: 200, json: example }), async (api) => {
       assert.deepEqual(await providers.worldpay(options(api.url)).getPayment(example.paymentId), { paymentId: example.paymentId, providerStatus: 'pending', status: 'pending' });
       assert.equal(api.requests[0].url, `/apmPayments/${example.paymentId}`);
       assert.equal(api.requests[0].headers['wp-api-version'], '2024-07-01');
