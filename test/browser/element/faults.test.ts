@@ -65,7 +65,9 @@ describe('faults: what the status endpoint answers', () => {
   ];
   for (const [name, reply] of broken) {
     it(`${name}: transient, never a result; the next good answer counts`, async () => {
-      const s = await scenario({ status: [reply, reply, { body: { status: 'pending' } }] });
+      // Broken until the test says otherwise: a good answer in between would end "Reconnecting…"
+      // before a slow browser on a loaded machine has been looked at (that raced in WebKit on CI).
+      const s = await scenario({ status: [reply] });
       const { el, events } = await mount({ sessionUrl: s.sessionUrl });
       await until(async () => (await s.requests('status')).length >= 2, 'two broken answers');
       expect(el.status).to.equal('pending');
