@@ -101,8 +101,10 @@ export class StatusPollController implements ReactiveController {
     const run = this.#run as PollRun;
     for (const [target, type] of this.#wakeTargets()) target.addEventListener(type, this.#wake);
     if (run.expiresAtMs !== undefined) {
-      const untilExpiry = Math.max(0, run.expiresAtMs - Date.now());
-      // The last check: the shopper may have paid in the final seconds.
+      // The last check: the shopper may have paid in the final seconds. A millisecond past the
+      // (skew-corrected, fractional) expiry, since a timer may fire that early: a wake before it
+      // would find the stream still open, and nothing would wake the widget again.
+      const untilExpiry = Math.max(0, Math.ceil(run.expiresAtMs - Date.now()) + 1);
       run.expiryTimer = setTimeout(this.#wake, Math.min(untilExpiry, MAX_TIMER_DELAY_MS));
     }
     void this.#check();
