@@ -21,6 +21,8 @@ const CURRENCY = { omise: 'SGD' };
 export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000, sandboxPort = 0, logger = console }) {
   const sandboxes = {};
   const handlers = [];
+  /** Every onStatusChange the shop heard, newest last. */
+  const statusChanges = [];
   let orders = 0;
   for (const [index, name] of PROVIDERS.entries()) {
     const basePath = `/api/alipayhk/${name}`;
@@ -40,6 +42,11 @@ export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000
         returnUrl: `${origin}/demo/`,
         paymentLifetimeMs,
         logger,
+        // Where a shop fulfils its orders: on the server, from the provider's word, never from the page.
+        onStatusChange({ eventId, session, previous }) {
+          statusChanges.push({ eventId, session, previous });
+          logger.info?.(`demo shop: ${session.reference} ${previous} → ${session.status} (${eventId})`);
+        },
         order({ context }) {
           const sku = context?.sku ?? 'milk-tea';
           const product = typeof sku === 'string' && Object.hasOwn(PRODUCTS, sku) ? PRODUCTS[sku] : undefined;
@@ -64,7 +71,8 @@ export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000
   return {
     handler,
     sandboxes,
+    statusChanges,
     basePath: '/api/alipayhk/<provider>',
-    close: () => Promise.all(Object.values(sandboxes).map((s) => s.close())),
+    close: () => Promise.all([...handlers.map((h) => h.close()), ...Object.values(sandboxes).map((s) => s.close())]),
   };
 }

@@ -41,6 +41,7 @@ export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort =
     origin,
     basePath: merchant.basePath,
     sandboxes: merchant.sandboxes,
+    statusChanges: merchant.statusChanges,
     async close() {
       await Promise.all([vite.close(), merchant.close()]);
     },

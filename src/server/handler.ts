@@ -1,30 +1,18 @@
-// The merchant backend's three routes (SPEC §7) as one node:http request handler. The amount
-// comes from the merchant's `order` callback, never from the browser; the provider's secret key
-// never leaves this process; a status only ever moves forward.
-import { randomBytes } from 'node:crypto';
+// The merchant backend's HTTP door (SPEC §7): its routes for node:http (Express, Fastify…), their
+// input checks and their errors as JSON. What a route does to a payment session is the sessions'
+// own operation (sessions.ts); the status stream is push.ts. The amount comes from the merchant's
+// `order` callback, never from the browser; the provider's secret key never leaves this process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue, HttpError, parseJson, readBody, routeOf, sendError, sendJson } from './http.js';
-import { fingerprintOf, idempotentAttempts, type Claim } from './idempotency.js';
-import { mismatchOf } from './payment-match.js';
+import { fingerprintOf } from './idempotency.js';
 import { statusStreams, wantsEventStream } from './push.js';
-import {
-  ProviderError,
-  ProviderRequestError,
-  WebhookVerificationError,
-  type Logger,
-  type PaymentProvider,
-  type ProviderPaymentState,
-} from './providers/types.js';
+import { ProviderError, ProviderRequestError, WebhookVerificationError, type Logger, type PaymentProvider } from './providers/types.js';
+import { OrderError, paymentSessions, type OrderRequest, type StatusChange } from './sessions.js';
 import { memoryStore, type SessionStore } from './store.js';
-import type { CheckoutSessionJson, Environment, Order, StatusJson, StoredSession } from './types.js';
+import type { CheckoutSessionJson, Environment, Order, SessionInfo, StatusJson, StoredSession } from './types.js';
 
-export interface OrderRequest {
-  /** The page's `context`, as sent: untrusted input (an order id, a cart id…). */
-  context: unknown;
-  environment: Environment;
-  locale?: string;
-  request: IncomingMessage;
-}
+export { OrderError } from './sessions.js';
+export type { OrderRequest, StatusChange } from './sessions.js';
 
 export interface CheckoutHandlerOptions {
   /** Prefix of the routes, e.g. `/api/alipayhk`. */
@@ -62,32 +50,32 @@ export interface CheckoutHandlerOptions {
    * for this long at most.
    */
   claimLeaseMs?: number;
+  /**
+   * The merchant's server learns every outcome here, and fulfils orders here, never from the
+   * browser: called once for each status change of a session, wherever and by whichever process
+   * it was found, and retried (with the same `eventId`) until it returns without throwing.
+   */
+  onStatusChange?: (change: StatusChange) => unknown;
+  /**
+   * How often pending sessions whose outcome is overdue are asked about at the provider, and
+   * undelivered changes retried (default 60 s; 0 = off: call `handler.reconcile()` from a scheduler).
+   */
+  reconcileIntervalMs?: number;
   logger?: Logger;
 }
 
-export type CheckoutHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
-
-/** Thrown by the merchant's `order` callback to refuse a payment with a status and a code. */
-export class OrderError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-    readonly code = 'order_rejected',
-  ) {
-    super(message);
-  }
+export interface CheckoutHandler {
+  (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void>;
+  /** The session as the merchant's server sees it, or undefined. */
+  getSession(sessionId: string): Promise<SessionInfo | undefined>;
+  /** Asks the provider about overdue pending sessions and retries undelivered changes. */
+  reconcile(): Promise<{ checked: number; changed: number }>;
+  /** Stops its timers (reconciliation, retries). */
+  close(): Promise<void>;
 }
 
 const CREATE_BODY_LIMIT = 16 * 1024;
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
-/** How long a create with the same Idempotency-Key as another process's waits for it. */
-const IDEMPOTENT_WAIT_MS = 20_000;
-const SESSION_ID = /^cs_[0-9a-f]{32}$/;
-const AMOUNT_MISMATCH = { failureCode: 'amount_mismatch', failureMessage: 'The payment does not match this order.' };
-
-function newSessionId(): string {
-  return `cs_${randomBytes(16).toString('hex')}`; // 128 random bits
-}
 
 const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'];
 const TERMINAL_TYPES = ['WEB', 'WAP', 'APP'];
@@ -119,14 +107,6 @@ export function parseEnvironment(value: unknown): Environment {
   };
 }
 
-function checkOrder(order: Order): void {
-  const bad = (message: string) => new OrderError(`order() returned ${message}`, 500, 'invalid_order');
-  if (!order || typeof order !== 'object') throw bad('nothing');
-  if (!Number.isSafeInteger(order.amount?.value) || order.amount.value <= 0) throw bad('an amount.value that is not a positive integer');
-  if (!/^[A-Z]{3}$/.test(order.amount?.currency ?? '')) throw bad('an amount.currency that is not ISO 4217');
-  if (typeof order.reference !== 'string' || order.reference === '') throw bad('no reference');
-}
-
 /** Refuses options that would make a handler that cannot work, or that routes the wrong paths. */
 function checkOptions(options: CheckoutHandlerOptions): void {
   const fail = (message: string): never => {
@@ -145,19 +125,16 @@ function checkOptions(options: CheckoutHandlerOptions): void {
   if (typeof options.returnUrl !== 'string' || !/^https?:\/\//.test(options.returnUrl)) fail('options.returnUrl must be an http(s) URL');
   const lease = options.claimLeaseMs;
   if (lease !== undefined && !(Number.isFinite(lease) && lease >= 100)) fail('options.claimLeaseMs must be at least 100 (ms)');
+  const reconcile = options.reconcileIntervalMs;
+  if (reconcile !== undefined && !(Number.isFinite(reconcile) && (reconcile === 0 || reconcile >= 10))) fail('options.reconcileIntervalMs must be 0 (off) or at least 10 (ms)');
+  if (options.onStatusChange !== undefined && typeof options.onStatusChange !== 'function') fail('options.onStatusChange must be a function');
 }
 
 export function createCheckoutHandler(options: CheckoutHandlerOptions): CheckoutHandler {
   checkOptions(options);
   const basePath = options.basePath.replace(/\/$/, '');
-  const store = options.store ?? memoryStore();
-  const ttl = options.sessionTtlMs ?? 24 * 60 * 60_000;
   const logger = options.logger ?? console;
   const { provider } = options;
-  const providerCheckInterval = options.providerCheckIntervalMs ?? 5000;
-  /** When each pending session last asked the provider, in this process. */
-  const lastProviderCheck = new Map<string, number>();
-  let nextPruneAt = 0;
   /** Open status streams of this process, told at once when a status is applied here. */
   const streams = statusStreams({
     checkIntervalMs: options.streamCheckIntervalMs ?? 1000,
@@ -165,21 +142,19 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     statusJson,
     logger,
   });
-  const sessionKey = (id: string) => `session:${id}`;
-  const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
-  /** Pending sessions with a provider check due at the end of its interval (an Omise notice came inside it). */
-  const deferredChecks = new Map<string, ReturnType<typeof setTimeout>>();
-  const attempts = idempotentAttempts<StoredSession>({
-    store,
+  const sessions = paymentSessions({
+    provider,
     namespace: `${provider.name}${basePath}`,
-    doneTtlMs: ttl,
-    leaseMs: options.claimLeaseMs ?? 30_000,
-    waitMs: IDEMPOTENT_WAIT_MS,
-    newSessionId,
-    // Nothing a retry could get back: refused by the merchant's order() or our own limits before the
-    // provider was asked, or answered with a payment that was not this order's (amount_mismatch,
-    // payment_conflict), which the next attempt must not get back under the same provider key.
-    leftNothing: (error) => error instanceof OrderError || error instanceof ProviderRequestError || error instanceof HttpError,
+    store: options.store ?? memoryStore(),
+    order: options.order,
+    returnUrl: options.returnUrl,
+    sessionTtlMs: options.sessionTtlMs ?? 24 * 60 * 60_000,
+    paymentLifetimeMs: options.paymentLifetimeMs,
+    providerCheckIntervalMs: options.providerCheckIntervalMs ?? 5000,
+    claimLeaseMs: options.claimLeaseMs ?? 30_000,
+    onStatusChange: options.onStatusChange,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? 60_000,
+    notify: (session) => streams.notify(session),
     logger,
   });
 
@@ -207,99 +182,6 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     };
   }
 
-  /**
-   * Applies a provider answer: only from pending to a final status, each event once, and only
-   * when what the answer states of the payment (amount, currency, reference) is this session's;
-   * an answer about other money fails the session with `amount_mismatch`, whatever its status.
-   */
-  async function applyStatus(sessionId: string, update: ProviderPaymentState & { eventId?: string }): Promise<StoredSession | undefined> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const current = await store.get<StoredSession>(sessionKey(sessionId));
-      if (!current) return undefined;
-      const session = current.value;
-      const alreadyApplied = update.eventId !== undefined && session.appliedEvents.includes(update.eventId);
-      if (alreadyApplied || session.status !== 'pending') return session;
-      const mismatch = mismatchOf(session, update);
-      if (mismatch) {
-        logger.error(`alipayhk-checkout: session ${session.id}: ${provider.name} payment ${session.providerPaymentId} states ${mismatch}; the session fails (amount_mismatch)`);
-      } else if (update.status === 'pending') return session;
-      const next: StoredSession = {
-        ...session,
-        ...(mismatch
-          ? { status: 'failed', ...AMOUNT_MISMATCH }
-          : { status: update.status, ...(update.status === 'failed' ? { failureCode: update.failureCode ?? 'failed', failureMessage: update.failureMessage } : {}) }),
-        appliedEvents: update.eventId ? [...session.appliedEvents, update.eventId].slice(-20) : session.appliedEvents,
-        updatedAt: new Date().toISOString(),
-      };
-      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) {
-        streams.notify(next);
-        return next;
-      }
-    }
-    throw new Error(`session ${sessionId} kept changing under a status update`);
-  }
-
-  /** The work of one create attempt: the merchant's order, the provider's payment, the session. */
-  async function newSession(claim: Claim, body: Record<string, unknown>, environment: Environment, locale: string | undefined, req: IncomingMessage) {
-    const order = await options.order({ context: body.context, environment, locale, request: req });
-    checkOrder(order);
-    const payment = await provider.createPayment({
-      sessionId: claim.sessionId,
-      amount: order.amount,
-      reference: order.reference,
-      description: order.description,
-      environment,
-      returnUrl: options.returnUrl,
-      idempotencyKey: claim.providerKey,
-      locale,
-      userAgent: headerValue(req, 'user-agent'),
-    });
-    // A payment that is not for this order's money is never shown to the shopper: the attempt is
-    // forgotten, and the widget's retry makes a payment of its own under a new provider key.
-    const mismatch = mismatchOf({ amount: order.amount, providerReference: payment.providerReference }, payment);
-    if (mismatch) {
-      logger.error(`alipayhk-checkout: ${provider.name} answered the create of session ${claim.sessionId} with payment ${payment.paymentId}, which states ${mismatch}`);
-      throw new HttpError(502, 'amount_mismatch', 'The payment provider answered with a payment that does not match this order; try again');
-    }
-    const now = new Date();
-    const expiresAt =
-      payment.expiresAt ?? (options.paymentLifetimeMs ? new Date(now.getTime() + options.paymentLifetimeMs).toISOString() : undefined);
-    const session: StoredSession = {
-      id: claim.sessionId,
-      provider: provider.name,
-      providerPaymentId: payment.paymentId,
-      providerReference: payment.providerReference,
-      amount: order.amount,
-      reference: order.reference,
-      ...(order.description ? { description: order.description } : {}),
-      ...(order.merchantName ? { merchantName: order.merchantName } : {}),
-      environment,
-      flow: payment.flow ?? environment.flow,
-      ...(payment.qrCode ? { qrCode: payment.qrCode } : {}),
-      ...(payment.redirectUrl ? { redirectUrl: payment.redirectUrl } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-      status: payment.status,
-      appliedEvents: [],
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    // One payment, one session: a provider payment already bound to another session is not ours to show.
-    const linkKey = paymentKey(payment.eventKey ?? payment.paymentId);
-    if (!(await store.create(linkKey, { sessionId: session.id }, ttl))) {
-      const link = await store.get<{ sessionId: string }>(linkKey);
-      if (link?.value.sessionId !== session.id) {
-        logger.error(`alipayhk-checkout: ${provider.name} payment ${payment.paymentId} belongs to another session; session ${session.id} is not created`);
-        throw new HttpError(409, 'payment_conflict', 'The payment provider answered with a payment that belongs to another session');
-      }
-    }
-    // An earlier attempt under this claim may have written the session before it failed: that one stands.
-    if (!(await store.create(sessionKey(session.id), session, ttl))) {
-      const earlier = await store.get<StoredSession>(sessionKey(session.id));
-      if (earlier) return earlier.value;
-    }
-    return session;
-  }
-
   async function createSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const key = headerValue(req, 'idempotency-key');
     if (!key || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
@@ -310,79 +192,26 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     const environment = parseEnvironment(body.environment);
     const locale = typeof body.locale === 'string' ? body.locale.slice(0, 35) : undefined;
     const fingerprint = fingerprintOf({ environment: body.environment, locale: body.locale, context: body.context });
-    const { value: session, created } = await attempts.run(
-      key,
+    const { value: session, created } = await sessions.create({
+      idempotencyKey: key,
       fingerprint,
-      (claim) => newSession(claim, body, environment, locale, req),
-      async (sessionId) => (await store.get<StoredSession>(sessionKey(sessionId)))?.value,
-    );
+      context: body.context,
+      environment,
+      locale,
+      request: req,
+      userAgent: headerValue(req, 'user-agent'),
+    });
     sendJson(res, created ? 201 : 200, toJson(session));
   }
 
-  async function findSession(sessionId: string): Promise<StoredSession> {
-    const stored = SESSION_ID.test(sessionId) ? await store.get<StoredSession>(sessionKey(sessionId)) : undefined;
-    if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
-    return stored.value;
-  }
-
-  /** Forgets old provider-check times now and then, not on every request: this is the polling hot path. */
-  function pruneProviderChecks(now: number): void {
-    if (lastProviderCheck.size <= 10_000 || now < nextPruneAt) return;
-    nextPruneAt = now + Math.max(providerCheckInterval, 1000);
-    for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
-  }
-
-  /** How long until this process may ask the provider about the session again (0: now). */
-  function providerCheckWait(sessionId: string, now: number): number {
-    return Math.max(0, (lastProviderCheck.get(sessionId) ?? -Infinity) + providerCheckInterval - now);
-  }
-
-  /** Asks the provider about a pending session and applies the answer. Throws when the provider fails. */
-  async function askProvider(session: StoredSession): Promise<StoredSession> {
-    const now = Date.now();
-    lastProviderCheck.set(session.id, now);
-    pruneProviderChecks(now);
-    const state = await provider.getPayment(session.providerPaymentId);
-    return (await applyStatus(session.id, state)) ?? session;
-  }
-
-  /** The session as stored, after asking the provider if a pending one has not been checked lately. */
-  async function checkedSession(session: StoredSession): Promise<StoredSession> {
-    if (session.status !== 'pending' || providerCheckWait(session.id, Date.now()) > 0) return session;
-    try {
-      return await askProvider(session);
-    } catch (error) {
-      // The stored status still stands; the widget asks again.
-      logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
-      return session;
-    }
-  }
-
-  /** One provider check at the end of the current interval, however many notices ask for it. */
-  function checkLater(sessionId: string, delayMs: number): void {
-    if (deferredChecks.has(sessionId)) return;
-    const timer = setTimeout(async () => {
-      deferredChecks.delete(sessionId);
-      try {
-        const stored = await store.get<StoredSession>(sessionKey(sessionId));
-        // A status poll may have asked since: its answer came after the notice, and this check is not due.
-        if (stored?.value.status === 'pending' && providerCheckWait(sessionId, Date.now()) === 0) await askProvider(stored.value);
-      } catch (error) {
-        logger.warn(`alipayhk-checkout: deferred status check of ${sessionId}: ${(error as Error).message}`);
-      }
-    }, delayMs + 1); // timers may fire a millisecond early; the check must be due by then
-    timer.unref?.();
-    deferredChecks.set(sessionId, timer);
-  }
-
   async function sessionStatus(res: ServerResponse, sessionId: string): Promise<void> {
-    sendJson(res, 200, statusJson(await checkedSession(await findSession(sessionId))));
+    sendJson(res, 200, statusJson(await sessions.checked(await sessions.find(sessionId))));
   }
 
   async function sessionStatusStream(req: IncomingMessage, res: ServerResponse, sessionId: string): Promise<void> {
-    await streams.serve(req, res, await findSession(sessionId), async () => {
-      const stored = await store.get<StoredSession>(sessionKey(sessionId));
-      return stored && checkedSession(stored.value);
+    await streams.serve(req, res, await sessions.find(sessionId), async () => {
+      const stored = await sessions.read(sessionId);
+      return stored && sessions.checked(stored);
     });
   }
 
@@ -396,28 +225,11 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       throw error;
     }
     const acknowledge = (applied: boolean) => sendJson(res, 200, provider.webhookAcknowledgement ?? { received: true, applied });
-    const ignored = () => acknowledge(false);
-    if (!event) return ignored();
-    const link = await store.get<{ sessionId: string }>(paymentKey('unsigned' in event ? event.paymentId : (event.eventKey ?? event.paymentId)));
-    if (!link) return ignored();
-    if ('unsigned' in event) {
-      // Its contents prove nothing: ask the provider about this payment of ours, at most once per
-      // interval; a notice inside the interval gets one check at its end, so none is lost.
-      const stored = await store.get<StoredSession>(sessionKey(link.value.sessionId));
-      if (!stored || stored.value.status !== 'pending') return ignored();
-      const wait = providerCheckWait(stored.value.id, Date.now());
-      if (wait > 0) {
-        checkLater(stored.value.id, wait);
-        return ignored();
-      }
-      const session = await askProvider(stored.value); // a provider failure answers 502: the provider sends it again
-      return acknowledge(session.status !== 'pending');
-    }
-    const session = await applyStatus(link.value.sessionId, event);
-    acknowledge(session?.status === event.status);
+    // A provider failure while confirming a notice answers 502: the provider sends it again.
+    acknowledge(event ? await sessions.receive(event) : false);
   }
 
-  return async function handle(req, res, next) {
+  async function handle(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> {
     const route = routeOf(req.url ?? '/', basePath);
     if (route === undefined) {
       if (next) return next();
@@ -445,5 +257,11 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       logger.error(error);
       sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
     }
-  };
+  }
+
+  return Object.assign(handle, {
+    getSession: sessions.getSession,
+    reconcile: sessions.reconcile,
+    close: sessions.close,
+  });
 }

@@ -1,6 +1,6 @@
 // alipayhk-checkout/server: Node helpers for the merchant backend (SPEC §7). No browser code.
 export { createCheckoutHandler, OrderError, parseEnvironment } from './handler.js';
-export type { CheckoutHandler, CheckoutHandlerOptions, OrderRequest } from './handler.js';
+export type { CheckoutHandler, CheckoutHandlerOptions, OrderRequest, StatusChange } from './handler.js';
 export { memoryStore } from './store.js';
 export type { SessionStore, Versioned } from './store.js';
 export { redisStore } from './redis-store.js';

@@ -26,6 +26,10 @@ redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+const SCHEDULE = `redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2]) return 1`;
+const UNSCHEDULE = `redis.call('ZREM', KEYS[1], ARGV[1]) return 1`;
+const DUE = `return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])`;
+
 export function redisStore(client: RedisEvalClient, options: { prefix?: string } = {}): SessionStore {
   const prefix = options.prefix ?? 'alipayhk:';
   const ttl = (ms: number) => String(Math.max(1, Math.ceil(ms)));
@@ -40,6 +44,16 @@ export function redisStore(client: RedisEvalClient, options: { prefix?: string }
     async updateIfVersion<T>(key: string, expectedVersion: number, value: T, ttlMs: number): Promise<boolean> {
       const reply = await client.eval(UPDATE_IF_VERSION, { keys: [prefix + key], arguments: [String(expectedVersion), JSON.stringify(value), ttl(ttlMs)] });
       return reply === 1;
+    },
+    async schedule(list: string, member: string, atMs: number): Promise<void> {
+      await client.eval(SCHEDULE, { keys: [prefix + list], arguments: [String(Math.floor(atMs)), member] });
+    },
+    async unschedule(list: string, member: string): Promise<void> {
+      await client.eval(UNSCHEDULE, { keys: [prefix + list], arguments: [member] });
+    },
+    async due(list: string, atMs: number, limit: number): Promise<string[]> {
+      const reply = await client.eval(DUE, { keys: [prefix + list], arguments: [String(Math.floor(atMs)), String(limit)] });
+      return Array.isArray(reply) ? reply.map(String) : [];
     },
   };
 }

@@ -15,6 +15,15 @@ export interface SessionStore {
   create<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Writes `value` only if the stored version is `expectedVersion`; false when it moved on. */
   updateIfVersion<T>(key: string, expectedVersion: number, value: T, ttlMs: number): Promise<boolean>;
+  /**
+   * Puts `member` on the list `list` to be looked at from `atMs` on (or moves it there): the
+   * reconciler's list of sessions that need attention (a sorted set in Redis).
+   */
+  schedule(list: string, member: string, atMs: number): Promise<void>;
+  /** Takes `member` off the list. */
+  unschedule(list: string, member: string): Promise<void>;
+  /** Up to `limit` members of the list that are due at `atMs`, the most overdue first. */
+  due(list: string, atMs: number, limit: number): Promise<string[]>;
 }
 
 interface Entry {
@@ -27,6 +36,7 @@ interface Entry {
 export function memoryStore(options: { now?: () => number } = {}): SessionStore {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  const lists = new Map<string, Map<string, number>>();
   let writesSinceSweep = 0;
 
   function live(key: string): Entry | undefined {
@@ -62,6 +72,21 @@ export function memoryStore(options: { now?: () => number } = {}): SessionStore 
       entries.set(key, { value: JSON.stringify(value), version: expectedVersion + 1, expiresAtMs: now() + ttlMs });
       sweep();
       return true;
+    },
+    async schedule(list: string, member: string, atMs: number) {
+      const members = lists.get(list) ?? new Map<string, number>();
+      lists.set(list, members);
+      members.set(member, atMs);
+    },
+    async unschedule(list: string, member: string) {
+      lists.get(list)?.delete(member);
+    },
+    async due(list: string, atMs: number, limit: number) {
+      const members = [...(lists.get(list) ?? [])].filter(([, at]) => at <= atMs);
+      return members
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, limit)
+        .map(([member]) => member);
     },
   };
 }

@@ -74,6 +74,35 @@ export interface StoredSession {
   failureMessage?: string;
   /** Provider event ids already applied, so that a repeated webhook changes nothing. */
   appliedEvents: string[];
+  /**
+   * Changes not yet reported to the merchant's `onStatusChange` (the outbox): written in the same
+   * compare-and-set as the change, removed once the hook has returned.
+   */
+  outbox?: StatusReport[];
+  /** Minor units refunded so far. */
+  refundedAmount?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One change waiting to be reported; `eventId` stays the same across retries. */
+export interface StatusReport {
+  eventId: string;
+  previous: PaymentStatus;
+}
+
+/** What the merchant's server sees of a session (`handler.getSession`, `onStatusChange`). */
+export interface SessionInfo {
+  id: string;
+  status: PaymentStatus;
+  amount: Money;
+  reference: string;
+  provider: string;
+  providerPaymentId: string;
+  /** Minor units refunded so far. */
+  refundedAmount: number;
+  failureCode?: string;
+  failureMessage?: string;
   createdAt: string;
   updatedAt: string;
 }

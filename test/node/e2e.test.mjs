@@ -23,6 +23,13 @@ after(async () => {
 
 // Poll on a timer: the default polls on animation frames, which a background tab never gets.
 const waitFor = (page, expression) => page.waitForFunction(expression, { polling: 50, timeout: 15_000 });
+/** Waits for a condition on this side (the shop's server), up to 15 s. */
+async function waitUntil(condition) {
+  for (const deadline = Date.now() + 15_000; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met in 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** A shop page that records every alipayhk-* event in window.__events, from the first, across navigations. */
 async function shopPage({ device } = {}) {
@@ -103,6 +110,8 @@ for (const provider of PROVIDERS) {
         assert.ok(seen.filter((e) => e.type === 'alipayhk-ready').every((e) => e.detail.session.id === session.id), 'resumed, not created again');
         assert.equal(sandbox.payments().length, before + 1);
         assert.deepEqual(page.errors, []);
+        // The shop's server heard it too (onStatusChange), whatever the page said.
+        await waitUntil(() => demo.statusChanges.some((c) => c.eventId === `${session.id}.succeeded`));
         await page.close();
       });
     }

@@ -23,7 +23,7 @@ export async function listen(handler) {
 }
 
 /** A merchant backend on a provider's sandbox (Checkout.com by default); `options` override the handler's. */
-export async function startMerchant(options = {}, provider = 'checkout-com') {
+export async function startMerchant(options = {}, provider = 'checkout-com', sandboxOptions = {}) {
   let handler;
   let received = 0;
   const merchant = await listen((req, res) => {
@@ -35,6 +35,7 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
     provider,
     webhookUrl: `${merchant.url}/api/alipayhk/webhooks/${provider}`,
     logger: { warn: (message) => webhookFailures.push(message), error: (message) => webhookFailures.push(message) },
+    ...sandboxOptions,
   });
   const orders = [];
   const makeHandler = (extra = {}) => createCheckoutHandler({
@@ -58,6 +59,10 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
     url: merchant.url,
     sandbox,
     orders,
+    /** The handler as it is now (getSession, reconcile, close). */
+    get handler() {
+      return handler;
+    },
     /** How many requests reached the merchant's server so far. */
     get received() {
       return received;
@@ -67,6 +72,7 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
      * options), on the same address and sandbox.
      */
     restart(extra) {
+      void handler.close();
       handler = makeHandler(extra);
     },
     /** What the sandbox logged when a webhook was refused or could not be sent. */
@@ -90,6 +96,7 @@ export async function startMerchant(options = {}, provider = 'checkout-com') {
       return response.status;
     },
     async close() {
+      await handler.close();
       await sandbox.close();
       await merchant.close();
     },
@@ -187,5 +194,8 @@ export function countingStore(store) {
       if (updated) lastTtl.set(key, ttlMs);
       return updated;
     },
+    schedule: (...args) => store.schedule(...args),
+    unschedule: (...args) => store.unschedule(...args),
+    due: (...args) => store.due(...args),
   };
 }

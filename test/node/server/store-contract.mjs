@@ -34,4 +34,19 @@ export function storeContract(newStore) {
     assert.equal(wins.filter(Boolean).length, 1);
     assert.equal((await store.get('k')).version, 2);
   });
+
+  it('lists members by when they are due, most overdue first, moves and removes them', async () => {
+    const store = await newStore();
+    await store.schedule('due', 'c', 3000);
+    await store.schedule('due', 'a', 1000);
+    await store.schedule('due', 'b', 2000);
+    await store.schedule('other', 'x', 0);
+    assert.deepEqual(await store.due('due', 2500, 10), ['a', 'b']);
+    assert.deepEqual(await store.due('due', 5000, 2), ['a', 'b']);
+    await store.schedule('due', 'a', 4000); // moved later
+    await store.unschedule('due', 'b');
+    assert.deepEqual(await store.due('due', 3500, 10), ['c']);
+    assert.deepEqual(await store.due('due', 5000, 10), ['c', 'a']);
+    assert.deepEqual(await store.due('nothing', 5000, 10), []);
+  });
 }
