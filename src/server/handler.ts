@@ -70,6 +70,10 @@ export interface CheckoutHandler {
   getSession(sessionId: string): Promise<SessionInfo | undefined>;
   /** Asks the provider about overdue pending sessions and retries undelivered changes. */
   reconcile(): Promise<{ checked: number; changed: number }>;
+  /** Cancels a pending session: at the provider where it documents a way, else here (its expiry ends it there). */
+  cancel(sessionId: string): Promise<SessionInfo>;
+  /** Refunds a session that succeeded: `amount` minor units, or all that is left. */
+  refund(sessionId: string, options?: { amount?: number; reason?: string }): Promise<SessionInfo>;
   /** Stops its timers (reconciliation, retries). */
   close(): Promise<void>;
 }
@@ -164,6 +168,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
       amount: session.amount,
       statusUrl: `${basePath}/sessions/${session.id}/status`,
       push: 'sse',
+      ...(session.status === 'pending' ? { cancelUrl: `${basePath}/sessions/${session.id}/cancel` } : {}),
       ...(session.qrCode ? { qrCode: session.qrCode } : {}),
       ...(session.redirectUrl ? { redirectUrl: session.redirectUrl } : {}),
       ...(session.expiresAt ? { expiresAt: session.expiresAt } : {}),
@@ -174,7 +179,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     };
   }
 
-  function statusJson(session: StoredSession): StatusJson {
+  function statusJson(session: Pick<StoredSession, 'status' | 'failureCode' | 'failureMessage'>): StatusJson {
     return {
       status: session.status,
       ...(session.failureCode ? { failureCode: session.failureCode } : {}),
@@ -243,6 +248,10 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
         if (wantsEventStream(req)) await sessionStatusStream(req, res, match[1]!);
         else await sessionStatus(res, match[1]!);
       }
+      else if ((match = route.match(/^\/sessions\/([^/]+)\/cancel$/)) && req.method === 'POST') {
+        await readBody(req, CREATE_BODY_LIMIT); // whatever the page sent: nothing in it counts
+        sendJson(res, 200, statusJson(await sessions.cancel(match[1]!)));
+      }
       else if ((match = route.match(/^\/webhooks\/([^/]+)$/)) && req.method === 'POST' && match[1] === provider.name) await webhook(req, res);
       else throw new HttpError(404, 'not_found', 'Not found');
     } catch (error) {
@@ -262,6 +271,8 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   return Object.assign(handle, {
     getSession: sessions.getSession,
     reconcile: sessions.reconcile,
+    cancel: sessions.cancel,
+    refund: sessions.refund,
     close: sessions.close,
   });
 }

@@ -47,6 +47,8 @@ export interface AttemptOptions {
    */
   leftNothing(error: unknown): boolean;
   logger: Pick<Console, 'warn'>;
+  /** The session id of what `work` gave (it may be another session than the claim's: the order's payable one). */
+  idOf?(value: unknown): string;
 }
 
 export interface AttemptResult<T> {
@@ -134,8 +136,10 @@ export function idempotentAttempts<T>(options: AttemptOptions) {
     try {
       const value = await work(claim);
       await stopRenewing();
-      await settle({ ...record, state: 'done' }, options.doneTtlMs);
-      return { value, created: true };
+      const sessionId = options.idOf?.(value) ?? record.sessionId;
+      await settle({ ...record, state: 'done', sessionId }, options.doneTtlMs);
+      // Another session may have been the answer (the order's payable one): then nothing was created.
+      return { value, created: sessionId === record.sessionId };
     } catch (error) {
       await stopRenewing();
       if (options.leftNothing(error)) await settle(record, FORGET_TTL_MS);

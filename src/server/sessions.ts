@@ -12,6 +12,8 @@ import { ProviderRequestError, type Logger, type PaymentProvider, type ProviderP
 import type { SessionStore } from './store.js';
 import type { Environment, Order, PaymentStatus, SessionInfo, StoredSession } from './types.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface OrderRequest {
   /** The page's `context`, as sent: untrusted input (an order id, a cart id…). */
   context: unknown;
@@ -139,6 +141,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     // payment_conflict), which the next attempt must not get back under the same provider key.
     leftNothing: (error) => error instanceof OrderError || error instanceof ProviderRequestError || error instanceof HttpError,
     logger,
+    idOf: (session) => (session as StoredSession).id,
   });
 
   /** Runs `work` holding a short lease on `name` in the store; false when another process holds it. */
@@ -167,7 +170,9 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       if (!current) return undefined;
       const session = current.value;
       const alreadyApplied = update.eventId !== undefined && session.appliedEvents.includes(update.eventId);
-      if (alreadyApplied || session.status !== 'pending') return session;
+      // Cancelled here only: a payment the provider took all the same still counts.
+      const paidAfterLocalCancel = session.cancelledLocally === true && update.status === 'succeeded';
+      if (alreadyApplied || (session.status !== 'pending' && !paidAfterLocalCancel)) return session;
       const mismatch = mismatchOf(session, update);
       if (mismatch) {
         logger.error(`alipayhk-checkout: session ${session.id}: ${provider.name} payment ${session.providerPaymentId} states ${mismatch}; the session fails (amount_mismatch)`);
@@ -178,16 +183,26 @@ export function paymentSessions(options: PaymentSessionsOptions) {
         status,
         ...(mismatch ? AMOUNT_MISMATCH : status === 'failed' ? { failureCode: update.failureCode ?? 'failed', failureMessage: update.failureMessage } : {}),
         appliedEvents: update.eventId ? [...session.appliedEvents, update.eventId].slice(-20) : session.appliedEvents,
-        ...(options.onStatusChange ? { outbox: [...(session.outbox ?? []), { eventId: `${session.id}.${status}`, previous: session.status }] } : {}),
+        ...(paidAfterLocalCancel ? { cancelledLocally: false } : {}),
         updatedAt: new Date().toISOString(),
       };
-      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) {
-        options.notify(next);
-        if (next.outbox?.length) void deliver(sessionId);
-        return next;
-      }
+      if (await changeSession(current, next, `${session.id}.${status}`)) return next;
     }
     throw new Error(`session ${sessionId} kept changing under a status update`);
+  }
+
+  /**
+   * Writes a changed session if it is still at `current`'s version, with the report of the change
+   * in its outbox in the same write; tells the streams and delivers. False when it moved on.
+   */
+  async function changeSession(current: { value: StoredSession; version: number }, next: StoredSession, eventId: string): Promise<boolean> {
+    const withReport: StoredSession = options.onStatusChange
+      ? { ...next, outbox: [...(current.value.outbox ?? []), { eventId, previous: current.value.status }] }
+      : next;
+    if (!(await store.updateIfVersion(sessionKey(next.id), current.version, withReport, ttl))) return false;
+    options.notify(withReport);
+    if (withReport.outbox?.length) void deliver(next.id);
+    return true;
   }
 
   /**
@@ -244,6 +259,19 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     const { environment, locale } = request;
     const order = await options.order({ context: request.context, environment, locale, request: request.request });
     checkOrder(order);
+    const payable = await payableSessionFor(order.reference, environment, claim);
+    if (payable) return payable;
+    try {
+      return await paymentFor(claim, request, order);
+    } catch (error) {
+      await releaseOrder(order.reference, claim.sessionId);
+      throw error;
+    }
+  }
+
+  /** The provider's payment for a claim, and the session that shows it. */
+  async function paymentFor(claim: Claim, request: CreateRequest, order: Order): Promise<StoredSession> {
+    const { environment, locale } = request;
     const payment = await provider.createPayment({
       sessionId: claim.sessionId,
       amount: order.amount,
@@ -301,6 +329,139 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     // The reconciler asks about it if no outcome has come by then (the webhook lost, the shopper gone).
     await store.schedule(ATTENTION, session.id, now.getTime() + firstCheckAfterMs);
     return session;
+  }
+
+  const orderKey = (reference: string) => `order:${options.namespace}:${reference}`;
+
+  /**
+   * One payable payment per order (SPEC §7): the order's pending session, when it was made for
+   * the same terminal type and OS (the shopper came back); otherwise that session is cancelled at
+   * the provider first and the order is this claim's. A session still being created for the order
+   * by another request is waited for.
+   */
+  async function payableSessionFor(reference: string, environment: Environment, claim: Claim): Promise<StoredSession | undefined> {
+    const key = orderKey(reference);
+    const deadline = Date.now() + IDEMPOTENT_WAIT_MS;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+      const link = await store.get<{ sessionId: string; at: number }>(key);
+      const mine = { sessionId: claim.sessionId, at: Date.now() };
+      if (!link) {
+        if (await store.create(key, mine, ttl)) return undefined;
+        continue;
+      }
+      if (link.value.sessionId === claim.sessionId) return undefined; // an earlier try of this very attempt
+      const other = await store.get<StoredSession>(sessionKey(link.value.sessionId));
+      if (!other && Date.now() - link.value.at < options.claimLeaseMs && Date.now() < deadline) {
+        await sleep(pause); // another request is creating the order's payment right now
+        continue;
+      }
+      if (other?.value.status === 'pending') {
+        const { terminalType, osType } = other.value.environment;
+        if (terminalType === environment.terminalType && osType === environment.osType) return other.value;
+        // Another device: the old payment is cancelled at the provider first. Where the provider
+        // has no way to (its payment would stay payable), the old session stays the order's one
+        // payment, on this device too: never two payable payments for one order.
+        if ((await cancelAtProvider(other.value)) === 'unsupported') return other.value;
+        await markCancelled(other.value.id, false);
+        continue; // read the link again: the cancel may have raced with another create
+      }
+      if (await store.updateIfVersion(key, link.version, mine, ttl)) return undefined;
+    }
+  }
+
+  /** Frees the order for the next create when this attempt made no session. */
+  async function releaseOrder(reference: string, sessionId: string): Promise<void> {
+    const link = await store.get<{ sessionId: string }>(orderKey(reference)).catch(() => undefined);
+    if (link?.value.sessionId === sessionId) await store.updateIfVersion(orderKey(reference), link.version, link.value, 1).catch(() => false);
+  }
+
+  /**
+   * Makes a pending session unpayable: at the provider where it documents a way, else here only
+   * (`cancelledLocally`: the provider's own expiry ends it there). Resolves to the session.
+   */
+  async function cancel(sessionId: string): Promise<StoredSession> {
+    const stored = await store.get<StoredSession>(sessionKey(sessionId));
+    if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
+    if (stored.value.status !== 'pending') return stored.value;
+    const outcome = await cancelAtProvider(stored.value);
+    return (await markCancelled(sessionId, outcome === 'unsupported')) ?? stored.value;
+  }
+
+  function cancelAtProvider(session: StoredSession): Promise<'cancelled' | 'unsupported'> {
+    return typeof provider.cancelPayment === 'function' ? provider.cancelPayment(session.providerPaymentId) : Promise.resolve('unsupported');
+  }
+
+  /** Ends a pending session as cancelled (reported); the session as it is after. */
+  async function markCancelled(sessionId: string, locally: boolean): Promise<StoredSession | undefined> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await store.get<StoredSession>(sessionKey(sessionId));
+      if (!current || current.value.status !== 'pending') return current?.value;
+      const next: StoredSession = { ...current.value, status: 'cancelled', ...(locally ? { cancelledLocally: true } : {}), updatedAt: new Date().toISOString() };
+      if (await changeSession(current, next, `${sessionId}.cancelled`)) return next;
+    }
+    throw new Error(`session ${sessionId} kept changing under a cancel`);
+  }
+
+  /**
+   * Gives back money of a session that succeeded: all that is left by default, never more than
+   * was paid. The amount is reserved in the session first (so that two refunds cannot both take
+   * the rest), then the provider is asked under a key unique to this refund; `refundedAmount`
+   * grows, and the change is reported, once it accepted.
+   */
+  async function refund(sessionId: string, request: { amount?: number; reason?: string } = {}): Promise<SessionInfo> {
+    if (request.amount !== undefined && (!Number.isSafeInteger(request.amount) || request.amount <= 0)) {
+      throw new TypeError('refund: options.amount must be a positive integer of minor units');
+    }
+    let reserved: { index: number; amount: number; session: StoredSession } | undefined;
+    for (let attempt = 0; attempt < 10 && !reserved; attempt++) {
+      const current = await store.get<StoredSession>(sessionKey(sessionId));
+      if (!current) throw new HttpError(404, 'session_not_found', 'No such session');
+      const session = current.value;
+      if (session.status !== 'succeeded') throw new HttpError(409, 'not_refundable', `Only a session that succeeded can be refunded (this one is ${session.status})`);
+      const refunds = session.refunds ?? [];
+      if (refunds.some((r) => r.state === 'requested')) throw new HttpError(409, 'refund_in_progress', 'Another refund of this session is being asked for');
+      const remaining = session.amount.value - refunds.reduce((sum, r) => sum + r.amount, 0);
+      const amount = request.amount ?? remaining;
+      if (amount <= 0 || amount > remaining) throw new HttpError(409, 'refund_exceeds_payment', `At most ${remaining} minor units are left to refund`);
+      const next: StoredSession = { ...session, refunds: [...refunds, { amount, state: 'requested', ...(request.reason ? { reason: request.reason } : {}) }] };
+      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) reserved = { index: refunds.length, amount, session };
+    }
+    if (!reserved) throw new Error(`session ${sessionId} kept changing under a refund`);
+    const { index, amount, session } = reserved;
+    const settleRefund = async (change: (refunds: NonNullable<StoredSession['refunds']>, session: StoredSession) => StoredSession | undefined) => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const current = await store.get<StoredSession>(sessionKey(sessionId));
+        if (!current) return undefined;
+        const next = change([...(current.value.refunds ?? [])], current.value);
+        if (!next) return current.value;
+        if (await changeSession(current, next, `${sessionId}.refund.${index + 1}`)) return next;
+      }
+      throw new Error(`session ${sessionId} kept changing under a refund`);
+    };
+    let accepted;
+    try {
+      accepted = await provider.refundPayment({
+        paymentId: session.providerPaymentId,
+        payment: { amount: session.amount, reference: session.providerReference ?? session.reference, sessionId },
+        amount: { value: amount, currency: session.amount.currency },
+        idempotencyKey: `${sessionId}-refund-${index + 1}`,
+        ...(request.reason ? { reason: request.reason } : {}),
+      });
+    } catch (error) {
+      // Not accepted: the reserved amount is free again (written without a report: nothing changed).
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const current = await store.get<StoredSession>(sessionKey(sessionId));
+        if (!current) break;
+        const refunds = (current.value.refunds ?? []).filter((_, i) => i !== index);
+        if (await store.updateIfVersion(sessionKey(sessionId), current.version, { ...current.value, refunds }, ttl)) break;
+      }
+      throw error;
+    }
+    const next = await settleRefund((refunds, current) => {
+      refunds[index] = { ...refunds[index]!, state: 'accepted', refundId: accepted.refundId };
+      return { ...current, refunds, refundedAmount: (current.refundedAmount ?? 0) + amount, updatedAt: new Date().toISOString() };
+    });
+    return sessionInfo(next ?? session);
   }
 
   /** Forgets old provider-check times now and then, not on every request: this is the polling hot path. */
@@ -454,6 +615,17 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     },
 
     reconcile,
+
+    /** Cancels a pending session (the cancel route and `handler.cancel`); answers its status. */
+    async cancel(sessionId: string): Promise<SessionInfo> {
+      if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new HttpError(404, 'session_not_found', 'No such session');
+      return sessionInfo(await cancel(sessionId));
+    },
+
+    async refund(sessionId: string, request?: { amount?: number; reason?: string }): Promise<SessionInfo> {
+      if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new HttpError(404, 'session_not_found', 'No such session');
+      return refund(sessionId, request);
+    },
 
     /** Stops this process's timers; what they would have done is left to the reconciler. */
     async close(): Promise<void> {

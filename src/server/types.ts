@@ -34,6 +34,8 @@ export interface CheckoutSessionJson {
   statusUrl: string;
   /** `'sse'`: `statusUrl` also answers as Server-Sent Events (`Accept: text/event-stream`). */
   push?: 'sse';
+  /** POST it to cancel the pending payment (SPEC §3). */
+  cancelUrl?: string;
   qrCode?: string;
   redirectUrl?: string;
   expiresAt?: string;
@@ -79,8 +81,16 @@ export interface StoredSession {
    * compare-and-set as the change, removed once the hook has returned.
    */
   outbox?: StatusReport[];
-  /** Minor units refunded so far. */
+  /** Minor units refunded so far (refunds the provider accepted). */
   refundedAmount?: number;
+  /** Each refund asked for, in order: `requested` while the provider is being asked. */
+  refunds?: Array<{ amount: number; state: 'requested' | 'accepted'; refundId?: string; reason?: string }>;
+  /**
+   * Cancelled here only, at a provider that documents no way to cancel a pending payment: its
+   * own expiry ends it there. Should the shopper pay it all the same, the money was taken, and
+   * the success counts (and is reported).
+   */
+  cancelledLocally?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -12,7 +12,9 @@ import {
   type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
+  type ProviderRefund,
   type ProviderWebhookEvent,
+  type RefundInput,
 } from './types.js';
 
 export interface CheckoutComOptions extends ProviderConnectionOptions {
@@ -153,6 +155,26 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
       }
       const mapped = mapStatus(body.status);
       return { paymentId, providerStatus: body.status, status: mapped, ...failureOf(mapped, body), ...factsOf(body) };
+    },
+
+    async refundPayment(input: RefundInput): Promise<ProviderRefund> {
+      // POST /payments/{id}/refunds: 202 { action_id } ("AlipayHK supports both partial and full refunds").
+      const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
+        method: 'POST',
+        url: `${baseUrl}/payments/${encodeURIComponent(input.paymentId)}/refunds`,
+        headers: { ...auth, 'Cko-Idempotency-Key': input.idempotencyKey },
+        retries: 1, // safe: the key is this refund's own
+        body: { amount: input.amount.value, reference: input.idempotencyKey.slice(0, 50) },
+      });
+      if (status !== 202 || typeof body?.action_id !== 'string') throw new ProviderError(`checkout-com: refund answered HTTP ${status}`, status, body);
+      return { refundId: body.action_id };
+    },
+
+    async cancelPayment(): Promise<'unsupported'> {
+      // No documented way to cancel a Pending APM payment (voids are for authorizations): it
+      // ends as payment_expired on Checkout.com's side.
+      return 'unsupported';
     },
 
     async parseWebhook(rawBody, headers): Promise<ProviderWebhookEvent | undefined> {

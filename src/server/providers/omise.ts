@@ -17,7 +17,9 @@ import {
   type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
+  type ProviderRefund,
   type ProviderWebhookNotice,
+  type RefundInput,
 } from './types.js';
 
 export interface OmiseOptions extends ProviderConnectionOptions {
@@ -127,6 +129,29 @@ export function omise(options: OmiseOptions): PaymentProvider {
     },
 
     getPayment: getCharge,
+
+    async refundPayment(input: RefundInput): Promise<ProviderRefund> {
+      // POST /charges/{id}/refunds { amount } (required): the refund object.
+      const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
+        method: 'POST',
+        url: `${baseUrl}/charges/${encodeURIComponent(input.paymentId)}/refunds`,
+        headers: auth,
+        form: true,
+        // No retry: Omise documents no idempotency key for refunds.
+        body: { amount: String(input.amount.value), 'metadata[refund_key]': input.idempotencyKey },
+      });
+      if (status !== 200 || body?.object !== 'refund' || typeof body.id !== 'string') throw new ProviderError(`omise: refund answered HTTP ${status}`, status, body);
+      return { refundId: body.id };
+    },
+
+    async cancelPayment(paymentId: string): Promise<'cancelled' | 'unsupported'> {
+      // POST /charges/{id}/expire (omise-node charges.expire): a pending charge can no longer be paid.
+      const { status, body } = await callJson({ method: 'POST', url: `${baseUrl}/charges/${encodeURIComponent(paymentId)}/expire`, headers: auth, timeoutMs: options.timeoutMs });
+      if (status === 200 && body?.object === 'charge' && body.status === 'expired') return 'cancelled';
+      if (status >= 400 && status < 500) return 'unsupported'; // failed_expire: left to its own expiry
+      throw new ProviderError(`omise: expire charge answered HTTP ${status}`, status, body);
+    },
 
     async parseWebhook(rawBody, headers): Promise<ProviderWebhookNotice | undefined> {
       if (webhookKey && !signedEvent(rawBody, headers)) throw new WebhookVerificationError('omise: Omise-Signature does not match');

@@ -88,6 +88,16 @@ export interface PaymentProvider {
   /** Maps a provider status to ours; anything not known to be final is `pending`. */
   mapStatus(providerStatus: string): PaymentStatus;
   /**
+   * Gives back `amount` of a payment that succeeded, as the provider's refund API documents it
+   * (with `idempotencyKey` where it has one). Resolves once the provider accepted the refund.
+   */
+  refundPayment(input: RefundInput): Promise<ProviderRefund>;
+  /**
+   * Makes a pending payment unpayable at the provider where it documents a way ('cancelled');
+   * 'unsupported' where it does not (the payment then ends by the provider's own expiry).
+   */
+  cancelPayment(paymentId: string): Promise<'cancelled' | 'unsupported'>;
+  /**
    * The body the provider expects in the 200 answer to its webhooks (UQPAY: `{"code":"000000"}`);
    * unset, the handler answers `{ received, applied }`.
    */
@@ -126,4 +136,19 @@ export interface ProviderConnectionOptions {
   /** How long one call to the provider may take (default 10 s); then it counts as failed. */
   timeoutMs?: number;
   logger?: Logger;
+}
+
+export interface RefundInput {
+  paymentId: string;
+  /** The whole payment, for providers that need it beside the refund. */
+  payment: { amount: Money; reference: string; sessionId: string };
+  /** What to give back, in minor units of the payment's currency. */
+  amount: Money;
+  /** Unique per refund of this session, the same on a retry of it. */
+  idempotencyKey: string;
+  reason?: string;
+}
+
+export interface ProviderRefund {
+  refundId: string;
 }

@@ -35,7 +35,9 @@ import {
   type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
+  type ProviderRefund,
   type ProviderWebhookEvent,
+  type RefundInput,
 } from './types.js';
 
 /** How a SHA signature is made where UQPAY's reference stops (all assumed; ask UQPAY). */
@@ -66,8 +68,8 @@ export interface UqpayOptions extends ProviderConnectionOptions {
   amountUnit: 'minor' | 'major';
   /** `'live'` (acgateway.uqpay.com, the default) or `'sandbox'` (acgateway.sandbox.uqpay.tech); `baseUrl` overrides both. */
   mode?: 'live' | 'sandbox';
-  /** Paths of PAY and DETAIL (defaults '/pay' and '/detail': the reference names the operations, not their paths). */
-  paths?: { pay?: string; detail?: string };
+  /** Paths of the operations (defaults '/pay', '/detail', '/refund', '/cancel': the reference names the operations, not their paths). */
+  paths?: { pay?: string; detail?: string; refund?: string; cancel?: string };
   signing?: UqpaySigning;
   /**
    * When set, expireAt is sent this far ahead (under 72 h), in Hong Kong time (UTC+8, assumed: the
@@ -143,7 +145,12 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
   const signing = options.signing ?? {};
   if (signing.hash !== undefined && !['sha256', 'sha512', 'sha1', 'md5'].includes(signing.hash)) throw new TypeError('uqpay: options.signing.hash must be sha256, sha512, sha1 or md5');
   const baseUrl = (options.baseUrl ?? HOSTS[options.mode ?? 'live']).replace(/\/$/, '');
-  const paths = { pay: options.paths?.pay ?? '/pay', detail: options.paths?.detail ?? '/detail' };
+  const paths = {
+    pay: options.paths?.pay ?? '/pay',
+    detail: options.paths?.detail ?? '/detail',
+    refund: options.paths?.refund ?? '/refund',
+    cancel: options.paths?.cancel ?? '/cancel',
+  };
   const lifetime = options.expiresInMs === undefined ? undefined : Math.min(options.expiresInMs, MAX_EXPIRY_MS - 60_000);
   const logger = options.logger ?? console;
   const mapStatus = statusMapper('uqpay', UQPAY_STATUSES, logger);
@@ -156,8 +163,8 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
     return Math.abs(minor - Math.round(minor)) < 1e-6 ? Math.round(minor) : Number.NaN;
   };
 
-  /** A signed POST of `fields` to `path`; the answer's `data`. */
-  async function call(operation: string, path: string, fields: Record<string, unknown>, retries: number): Promise<any> {
+  /** A signed POST of `fields` to `path`; the answer's `data` (which must state a status unless `anyData`). */
+  async function call(operation: string, path: string, fields: Record<string, unknown>, retries: number, anyData = false): Promise<any> {
     const { status, body } = await callJson({
       timeoutMs: options.timeoutMs,
       method: 'POST',
@@ -168,7 +175,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
       retries,
       body: fields,
     });
-    if (status !== 200 || typeof body?.data?.status !== 'string') {
+    if (status !== 200 || typeof body?.data !== 'object' || body.data === null || (!anyData && typeof body.data.status !== 'string')) {
       throw new ProviderError(`uqpay: ${operation} answered HTTP ${status}${typeof body?.respMsg === 'string' ? `: ${body.respMsg.slice(0, 200)}` : ''}`, status, body);
     }
     return body.data;
@@ -229,6 +236,24 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
       return stateOf(await call('DETAIL', paths.detail, { uqOrderId: paymentId }, 1));
+    },
+
+    async refundPayment(input: RefundInput): Promise<ProviderRefund> {
+      // REFUND (partial allowed for ALIPAY_HK); its fields are not in the reference we could read.
+      const data = await call(
+        'REFUND',
+        paths.refund,
+        { uqOrderId: input.paymentId, merchantRefundId: input.idempotencyKey, amount: toValue(input.amount.value), currency: input.amount.currency, ...(input.reason ? { reason: input.reason.slice(0, 128) } : {}) },
+        0, // no documented idempotency: never sent twice by us
+        true,
+      );
+      return { refundId: String(data.refundId ?? data.uqRefundId ?? input.idempotencyKey) };
+    },
+
+    async cancelPayment(paymentId: string): Promise<'cancelled'> {
+      // CANCEL: "Only a full cancellation is allowed … before 23:59:59 within the payment date".
+      await call('CANCEL', paths.cancel, { uqOrderId: paymentId }, 0, true);
+      return 'cancelled';
     },
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {

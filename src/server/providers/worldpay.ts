@@ -31,7 +31,9 @@ import {
   type ProviderConnectionOptions,
   type ProviderPayment,
   type ProviderPaymentState,
+  type ProviderRefund,
   type ProviderWebhookEvent,
+  type RefundInput,
 } from './types.js';
 
 export interface WorldpayOptions extends ProviderConnectionOptions {
@@ -217,6 +219,28 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
       const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}/apmPayments/${encodeURIComponent(paymentId)}`, headers, retries: 1, timeoutMs: options.timeoutMs });
       if (status !== 200 || typeof body?.lastEvent !== 'string') throw new ProviderError(`worldpay: query answered HTTP ${status}`, status, body);
       return state(paymentId, body.lastEvent);
+    },
+
+    async refundPayment(input: RefundInput): Promise<ProviderRefund> {
+      // A "reversal" (the OpenAPI file): /reversals for all of it, /partialReversals for part,
+      // with a reference of letters, digits and "-"; 202 and lastEvent sentForRefund.
+      const partial = input.amount.value < input.payment.amount.value;
+      const reference = input.idempotencyKey.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 128);
+      const { status, body } = await callJson({
+        timeoutMs: options.timeoutMs,
+        method: 'POST',
+        url: `${baseUrl}/apmPayments/${encodeURIComponent(input.paymentId)}/${partial ? 'partialReversals' : 'reversals'}`,
+        headers,
+        // No retry: reversals document no idempotency.
+        body: { value: { amount: input.amount.value, currency: input.amount.currency }, reference },
+      });
+      if (status !== 202 && status !== 201 && status !== 200) throw new ProviderError(`worldpay: reversal answered HTTP ${status}`, status, body);
+      return { refundId: typeof body?.commandId === 'string' ? body.commandId : reference };
+    },
+
+    async cancelPayment(): Promise<'unsupported'> {
+      // AlipayHK on Worldpay: "Cancel - No"; a pending payment ends as requestExpired on its own.
+      return 'unsupported';
     },
 
     async parseWebhook(rawBody, requestHeaders): Promise<ProviderWebhookEvent | undefined> {

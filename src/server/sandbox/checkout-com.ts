@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { isSafeUrl } from './validate.js';
+import { isSafeUrl, refundedOf, refundState } from './validate.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
 
 /** The request checks Checkout.com documents for an alipay_hk payment, as its error codes. */
@@ -36,8 +36,12 @@ const STATUS_OF = { approve: 'Captured', decline: 'Declined', expire: 'Expired' 
 const WEBHOOK_OF = { approve: 'payment_captured', decline: 'payment_declined', expire: 'payment_expired' } as const;
 const DECLINE = { response_code: '20005', response_summary: 'Declined - Do Not Honour' };
 
+const REFUND_STATUS = { partial: 'Partially Refunded', full: 'Refunded' } as const;
+
 function render(payment: SandboxPayment, context: SandboxContext) {
-  const status = payment.outcome ? STATUS_OF[payment.outcome] : 'Pending';
+  const refunded = refundedOf(payment);
+  const refund = refundState(payment);
+  const status = !payment.outcome ? 'Pending' : refund !== 'none' ? REFUND_STATUS[refund] : STATUS_OF[payment.outcome];
   return {
     id: payment.id,
     requested_on: payment.createdAt,
@@ -47,13 +51,66 @@ function render(payment: SandboxPayment, context: SandboxContext) {
     payment_type: 'Regular',
     reference: payment.reference,
     status,
-    approved: status === 'Captured',
+    approved: payment.outcome === 'approve',
+    balances: { total_refunded: refunded, available_to_refund: payment.outcome === 'approve' ? payment.amount.value - refunded : 0 },
     ...(payment.outcome === 'decline' ? DECLINE : {}),
     _links: {
       self: { href: `${context.url}/payments/${payment.id}` },
       ...(status === 'Pending' ? { redirect: { href: `${context.url}/wallet/${payment.id}` } } : {}),
     },
   };
+}
+
+/** Refund actions by Cko-Idempotency-Key, per sandbox. */
+const refundsByKey = new WeakMap<SandboxContext, Map<string, { action_id: string; reference?: string; payment: string }>>();
+
+/**
+ * POST /payments/{id}/refunds: of a Captured payment, an amount (all that is left when there is
+ * none, or no body at all, as checkout-sdk-node sends it) up to what is left; 202 { action_id }.
+ */
+function refundPayment(req: IncomingMessage, res: ServerResponse, raw: Buffer, payment: SandboxPayment | undefined, context: SandboxContext, requestId: string): true {
+  if (!payment) {
+    res.writeHead(404, { 'Cko-Request-Id': requestId });
+    res.end();
+    return true;
+  }
+  const byKey = refundsByKey.get(context) ?? new Map<string, { action_id: string; reference?: string; payment: string }>();
+  refundsByKey.set(context, byKey);
+  const key = req.headers['cko-idempotency-key'];
+  const answer = (action: { action_id: string; reference?: string }) =>
+    sendJson(res, 202, { ...action, _links: { payment: { href: `${context.url}/payments/${payment.id}` } } });
+  const earlier = typeof key === 'string' ? byKey.get(key) : undefined;
+  if (earlier) {
+    answer(earlier);
+    return true;
+  }
+  let body: any = {};
+  try {
+    body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    sendJson(res, 400, { request_id: requestId, error_type: 'request_malformed', error_codes: ['request_body_malformed'] });
+    return true;
+  }
+  if (payment.outcome !== 'approve') {
+    res.writeHead(403, { 'Cko-Request-Id': requestId });
+    res.end();
+    return true;
+  }
+  const left = payment.amount.value - refundedOf(payment);
+  const amount = body?.amount ?? left;
+  const errors: string[] = [];
+  if (!Number.isSafeInteger(amount) || amount < 1) errors.push('amount_invalid');
+  else if (amount > left) errors.push('amount_exceeds_balance');
+  if (body?.reference !== undefined && (typeof body.reference !== 'string' || body.reference.length > 50)) errors.push('reference_invalid');
+  if (errors.length > 0) {
+    sendJson(res, 422, { request_id: requestId, error_type: 'request_invalid', error_codes: errors });
+    return true;
+  }
+  payment.refunds = [...(payment.refunds ?? []), amount];
+  const action = { action_id: randomId('act_'), ...(typeof body?.reference === 'string' ? { reference: body.reference } : {}), payment: payment.id };
+  if (typeof key === 'string') byKey.set(key, action);
+  answer(action);
+  return true;
 }
 
 export const checkoutComDialect: SandboxDialect = {
@@ -69,13 +126,15 @@ export const checkoutComDialect: SandboxDialect = {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const isCreate = path === '/payments' && req.method === 'POST';
     const read = path.match(/^\/payments\/(pay_[a-z2-7]+)$/);
-    if (!isCreate && !(read && req.method === 'GET')) return false;
+    const refund = path.match(/^\/payments\/(pay_[a-z2-7]+)\/refunds$/);
+    if (!isCreate && !(read && req.method === 'GET') && !(refund && req.method === 'POST')) return false;
     const requestId = randomId('req_');
     if (req.headers.authorization !== `Bearer ${context.credentials.secretKey}`) {
       res.writeHead(401, { 'Cko-Request-Id': requestId });
       res.end();
       return true;
     }
+    if (refund) return refundPayment(req, res, raw, context.payments.get(refund[1]!), context, requestId);
     if (read) {
       const payment = context.payments.get(read[1]!);
       if (!payment) {

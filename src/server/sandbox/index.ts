@@ -44,6 +44,10 @@ export interface SandboxPayment {
   returnTo?: Partial<Record<WalletOutcome, string>>;
   /** The provider's page for this payment shows a QR (it was made for a desktop browser). */
   showsQr?: boolean;
+  /** Cancelled through the provider's API: its page refuses to take the money. */
+  cancelled?: boolean;
+  /** Amounts refunded through the provider's API, in order. */
+  refunds?: number[];
   expiresAtMs: number;
   request: Record<string, unknown>;
   createdAt: string;
@@ -149,6 +153,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         if (!payment) return sendHtml(res, 404, await walletPage({ error: 'No such payment' }));
         await expireIfDue(payment);
         const outcome = wallet[2] as WalletOutcome | undefined;
+        if (outcome && req.method === 'POST' && payment.cancelled) {
+          return sendHtml(res, 409, await walletPage({ error: 'This payment was cancelled: it can no longer be paid' }));
+        }
         if (outcome && req.method === 'POST') {
           await complete(payment, outcome);
           res.writeHead(303, { Location: payment.returnTo?.[outcome] ?? `/wallet/${payment.id}` });

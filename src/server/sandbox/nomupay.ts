@@ -11,7 +11,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, verify, 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
-import { isIntegerIn, isSafeUrl } from './validate.js';
+import { isIntegerIn, isSafeUrl, refundedOf, refundState } from './validate.js';
 
 const STATUS_OF = { approve: 'captured', decline: 'declined', expire: 'expired' } as const;
 const DECLINED = { code: 'declined', description: 'The shopper declined the payment in AlipayHK.' };
@@ -65,8 +65,11 @@ export function nomupayRequestErrors(body: any, processingAccountId: string): st
   return problems;
 }
 
+const REFUND_STATUS = { partial: 'partially_refunded', full: 'refunded' } as const;
+
 function render(payment: SandboxPayment, context: SandboxContext) {
-  const status = payment.outcome ? STATUS_OF[payment.outcome] : 'pending';
+  const refund = refundState(payment);
+  const status = !payment.outcome ? 'pending' : refund !== 'none' ? REFUND_STATUS[refund] : STATUS_OF[payment.outcome];
   return {
     id: payment.id,
     merchantReference: payment.reference,
@@ -85,6 +88,42 @@ function render(payment: SandboxPayment, context: SandboxContext) {
 
 /** The body a create was made with, by idempotency key: the same key with another body is a conflict. */
 const bodiesByKey = new WeakMap<SandboxContext, Map<string, string>>();
+
+/** Refunds by idempotency key, per sandbox: the same key gives back the same refund. */
+const refundsByKey = new WeakMap<SandboxContext, Map<string, { id: string; payment: string }>>();
+
+/**
+ * POST /v1/payments/{id}/refunds: of a captured payment, at most what is left, and (the AlipayHK
+ * page) only one partial refund. The body is the sandbox's choice, as the adapter's: { amount }.
+ */
+function refundPayment(res: ServerResponse, paymentId: string, raw: Buffer, key: string | null, context: SandboxContext): true {
+  const payment = context.payments.get(paymentId);
+  if (!payment) return problem(res, 404, 'not_found', 'Payment not found');
+  const byKey = refundsByKey.get(context) ?? new Map<string, { id: string; payment: string }>();
+  refundsByKey.set(context, byKey);
+  const earlier = key !== null ? byKey.get(key) : undefined;
+  if (earlier) {
+    sendJson(res, 201, { id: earlier.id, paymentId: earlier.payment, status: 'pending' });
+    return true;
+  }
+  let body: any;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return problem(res, 400, 'invalid_request', 'body is not JSON');
+  }
+  if (payment.outcome !== 'approve') return problem(res, 422, 'invalid_state', 'Only a captured payment can be refunded');
+  const refunds = payment.refunds ?? [];
+  const left = payment.amount.value - refundedOf(payment);
+  const amount = body?.amount?.value;
+  if (!isIntegerIn(amount, 1, left) || body.amount.currency !== 'hkd') return problem(res, 422, 'invalid_amount', `amount.value must be 1 to ${left} cents of hkd`);
+  if (amount < left && refunds.some((earlierAmount) => earlierAmount < payment.amount.value)) return problem(res, 422, 'partial_refund_limit', 'Only one partial refund is allowed');
+  payment.refunds = [...refunds, amount];
+  const id = ksuid();
+  if (key !== null) byKey.set(key, { id, payment: paymentId });
+  sendJson(res, 201, { id, paymentId, status: 'pending' });
+  return true;
+}
 
 export const nomupayDialect: SandboxDialect = {
   factory: 'nomupay',
@@ -108,8 +147,9 @@ export const nomupayDialect: SandboxDialect = {
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const read = url.pathname.match(/^\/v1\/(?:payments|tracks\/payments)\/([A-Za-z0-9]+)$/);
+    const refund = url.pathname.match(/^\/v1\/payments\/([A-Za-z0-9]+)\/refunds$/);
     const isCreate = url.pathname === '/v1/payments' && req.method === 'POST';
-    if (!isCreate && !(read && req.method === 'GET')) return false;
+    if (!isCreate && !(read && req.method === 'GET') && !(refund && req.method === 'POST')) return false;
     const publicKey = createPublicKey(context.credentials.privateKey!);
     const signature = req.headers['x-signature'];
     const unsigned = nomupaySignatureProblem(typeof signature === 'string' ? signature : undefined, {
@@ -126,6 +166,7 @@ export const nomupayDialect: SandboxDialect = {
       sendJson(res, 200, render(payment, context));
       return true;
     }
+    if (refund) return refundPayment(res, refund[1]!, raw, url.searchParams.get('idempotencyKey'), context);
     let body: any;
     try {
       body = JSON.parse(raw.toString('utf8'));

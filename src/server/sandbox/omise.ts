@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
-import { basicCredentials, isSafeUrl } from './validate.js';
+import { basicCredentials, isSafeUrl, refundedOf } from './validate.js';
 
 const STATUS_OF = { approve: 'successful', decline: 'failed', expire: 'expired' } as const;
 
@@ -70,6 +70,7 @@ function charge(payment: SandboxPayment, context: SandboxContext) {
     description: payment.request.description ?? null,
     status,
     paid: status === 'successful',
+    refunded_amount: refundedOf(payment),
     authorized: status === 'successful',
     authorize_uri: `${context.url}/wallet/${payment.id}`,
     return_uri: payment.request.return_uri,
@@ -90,14 +91,45 @@ export const omiseDialect: SandboxDialect = {
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const read = path.match(/^\/charges\/(chrg_test_[a-z2-7]+)$/);
+    const action = path.match(/^\/charges\/(chrg_test_[a-z2-7]+)\/(refunds|expire)$/);
     const isCreate = path === '/charges' && req.method === 'POST';
-    if (!isCreate && !(read && req.method === 'GET')) return false;
+    if (!isCreate && !(read && req.method === 'GET') && !(action && req.method === 'POST')) return false;
     if (basicCredentials(req.headers.authorization)?.[0] !== context.credentials.secretKey) {
       return error(res, 401, 'authentication_failure', 'authentication failed');
     }
     const version = req.headers['omise-version'];
     if (version !== undefined && !['2014-07-27', '2015-11-17', '2017-11-02', '2019-05-29'].includes(String(version))) {
       return error(res, 400, 'bad_request', `Omise-Version ${version} is not an API version`);
+    }
+    if (action) {
+      const payment = context.payments.get(action[1]!);
+      if (!payment) return error(res, 404, 'not_found', `charge ${action[1]} was not found`);
+      if (action[2] === 'expire') {
+        // POST /charges/{id}/expire (omise-node charges.expire): a pending charge can no longer be paid.
+        if (payment.outcome) return error(res, 400, 'failed_expire', 'the charge could not be set to expire');
+        payment.cancelled = true;
+        payment.outcome = 'expire';
+        sendJson(res, 200, charge(payment, context));
+        return true;
+      }
+      const form = fields(raw, req.headers['content-type']);
+      const left = payment.amount.value - refundedOf(payment);
+      if (payment.outcome !== 'approve') return error(res, 400, 'failed_refund', 'the charge is not captured');
+      if (!form || !/^\d+$/.test(form.amount ?? '') || Number(form.amount) < 1 || Number(form.amount) > left) {
+        return error(res, 400, 'failed_refund', `amount must be 1 to ${left}`);
+      }
+      payment.refunds = [...(payment.refunds ?? []), Number(form.amount)];
+      sendJson(res, 200, {
+        object: 'refund',
+        id: randomId('rfnd_test_'),
+        livemode: false,
+        amount: Number(form.amount),
+        currency: payment.amount.currency.toLowerCase(),
+        charge: payment.id,
+        voided: false,
+        created_at: new Date().toISOString(),
+      });
+      return true;
     }
     if (read) {
       const payment = context.payments.get(read[1]!);

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
-import { isIntegerIn, isSafeUrl } from './validate.js';
+import { isIntegerIn, isSafeUrl, refundedOf } from './validate.js';
 
 const STATUS_OF = { approve: 'success', decline: 'fail', expire: 'closed' } as const;
 const EXPIRE_AT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
@@ -98,7 +98,7 @@ export const uqpayDialect: SandboxDialect = {
 
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
-    if (req.method !== 'POST' || (path !== '/pay' && path !== '/detail')) return false;
+    if (req.method !== 'POST' || !['/pay', '/detail', '/refund', '/cancel'].includes(path)) return false;
     let body: any;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -114,6 +114,22 @@ export const uqpayDialect: SandboxDialect = {
     if (typeof requestId !== 'string' || requestId === '' || seen.has(requestId)) return answer(res, 400, '100005', 'requestId is missing or repeated');
     seen.add(requestId);
 
+    if (path === '/refund' || path === '/cancel') {
+      const payment = typeof body.uqOrderId === 'string' ? context.payments.get(body.uqOrderId) : undefined;
+      if (!payment) return answer(res, 200, '200001', 'Transaction does not exist');
+      if (path === '/cancel') {
+        // A full cancellation, the same day; an unpaid order is closed.
+        if (payment.outcome && payment.outcome !== 'approve') return answer(res, 200, '200002', 'Transaction can not be cancelled');
+        payment.cancelled = true;
+        if (!payment.outcome) payment.outcome = 'expire';
+        return answer(res, 200, '000000', 'Success', { uqOrderId: payment.id, status: 'closed' });
+      }
+      const left = payment.amount.value - refundedOf(payment);
+      if (payment.outcome !== 'approve') return answer(res, 200, '200003', 'Transaction can not be refunded');
+      if (!isIntegerIn(body.amount, 1, left) || body.currency !== payment.amount.currency) return answer(res, 400, '100006', `amount must be 1 to ${left}`);
+      payment.refunds = [...(payment.refunds ?? []), body.amount];
+      return answer(res, 200, '000000', 'Success', { uqOrderId: payment.id, refundId: randomId('R').toUpperCase(), status: 'success' });
+    }
     if (path === '/detail') {
       const payment = typeof body.uqOrderId === 'string' ? context.payments.get(body.uqOrderId) : undefined;
       if (!payment) return answer(res, 200, '200001', 'Transaction does not exist');

@@ -37,3 +37,15 @@ export function isHttpUrl(value: unknown): boolean {
     return false;
   }
 }
+
+/** Minor units refunded of a payment so far. */
+export function refundedOf(payment: { refunds?: number[] }): number {
+  return (payment.refunds ?? []).reduce((sum, amount) => sum + amount, 0);
+}
+
+/** A paid payment's refund state, for dialects that name it in the status. */
+export function refundState(payment: { outcome?: string; refunds?: number[]; amount: { value: number } }): 'none' | 'partial' | 'full' {
+  const refunded = refundedOf(payment);
+  if (payment.outcome !== 'approve' || refunded === 0) return 'none';
+  return refunded >= payment.amount.value ? 'full' : 'partial';
+}

@@ -20,6 +20,8 @@ export async function walletPage({ payment, error, url }: { payment?: SandboxPay
   let body: string;
   if (!payment) {
     body = `<p>${escapeHtml(error ?? 'Unknown payment')}</p>`;
+  } else if (payment.cancelled) {
+    body = `<p id="result" role="status">This payment was cancelled: it can no longer be paid</p>`;
   } else {
     const amount = new Intl.NumberFormat('en', { style: 'currency', currency: payment.amount.currency }).format(
       payment.amount.value / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency: payment.amount.currency }).resolvedOptions().maximumFractionDigits ?? 2),

@@ -9,7 +9,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import { randomId, type SandboxContext, type SandboxDialect, type SandboxPayment } from './index.js';
-import { basicCredentials, isHttpUrl, isIntegerIn } from './validate.js';
+import { basicCredentials, isHttpUrl, isIntegerIn, refundedOf } from './validate.js';
 
 /** What the shopper's choice in the wallet becomes: `requestExpired` is an APM request left unpaid. */
 const STATUS_OF = { approve: 'sentForSettlement', decline: 'refused', expire: 'requestExpired' } as const;
@@ -57,12 +57,52 @@ export function worldpayRequestErrors(body: any): ValidationError[] {
 }
 
 function render(payment: SandboxPayment, context: SandboxContext) {
+  const paid = payment.outcome === 'approve';
+  const left = payment.amount.value - refundedOf(payment);
+  const self = `${context.url}/apmPayments/${payment.id}`;
   return {
     paymentId: payment.id,
-    lastEvent: payment.outcome ? STATUS_OF[payment.outcome] : 'pending',
-    _links: { self: { href: `${context.url}/apmPayments/${payment.id}` } },
-    _actions: {},
+    lastEvent: payment.refunds?.length ? 'sentForRefund' : payment.outcome ? STATUS_OF[payment.outcome] : 'pending',
+    _links: { self: { href: self } },
+    // A paid payment offers its reversals (refunds) while money is left.
+    _actions: paid && left > 0 ? { reverse: { href: `${self}/reversals`, method: 'POST' }, partialReverse: { href: `${self}/partialReversals`, method: 'POST' } } : {},
   };
+}
+
+/** POST …/reversals (all that is left) and …/partialReversals (part of it): 202, sentForRefund. */
+function reverse(res: ServerResponse, payment: SandboxPayment | undefined, partial: boolean, raw: Buffer, context: SandboxContext): true {
+  if (!payment) {
+    sendJson(res, 404, { errorName: 'paymentNotFound', message: 'Payment not found' });
+    return true;
+  }
+  let body: any = {};
+  try {
+    body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    sendJson(res, 400, { errorName: 'bodyIsNotJson', message: 'The body within the request is not valid json' });
+    return true;
+  }
+  const left = payment.amount.value - refundedOf(payment);
+  const errors: ValidationError[] = [];
+  const amount = body?.value?.amount ?? (partial ? undefined : left);
+  if (partial && body?.value === undefined) errors.push({ errorName: 'fieldIsMissing', message: 'Field is mandatory', jsonPath: '$.value' });
+  else if (!isIntegerIn(amount, 1, left) || (body?.value !== undefined && body.value.currency !== payment.amount.currency)) {
+    errors.push({ errorName: 'fieldHasInvalidValue', message: `Must be 1 to ${left} ${payment.amount.currency}`, jsonPath: '$.value' });
+  }
+  if (body?.reference !== undefined && (typeof body.reference !== 'string' || !/^[a-zA-Z0-9-]{1,128}$/.test(body.reference))) {
+    errors.push({ errorName: 'fieldHasInvalidValue', message: 'Must be 1 to 128 of a-z A-Z 0-9 -', jsonPath: '$.reference' });
+  }
+  if (errors.length > 0) {
+    sendJson(res, 400, { errorName: 'bodyDoesNotMatchSchema', message: 'The json body provided does not match the expected schema', validationErrors: errors });
+    return true;
+  }
+  if (payment.outcome !== 'approve') {
+    sendJson(res, 404, { errorName: 'actionNotFound', message: 'The payment offers no reversal' });
+    return true;
+  }
+  payment.refunds = [...(payment.refunds ?? []), amount];
+  sendJson(res, 202, { ...render(payment, context), commandId: randomId('cmd') });
+  return true;
 }
 
 const hmac = (key: string, body: string) => createHmac('sha256', key).update(body).digest('hex');
@@ -88,17 +128,21 @@ export const worldpayDialect: SandboxDialect = {
   async handleApi(req: IncomingMessage, res: ServerResponse, raw: Buffer, context: SandboxContext) {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const read = path.match(/^\/apmPayments\/([\w-]+)$/);
+    const reversal = path.match(/^\/apmPayments\/([\w-]+)\/(reversals|partialReversals)$/);
     const isCreate = path === '/apmPayments' && req.method === 'POST';
-    if (!isCreate && !(read && req.method === 'GET')) return false;
+    if (!isCreate && !(read && req.method === 'GET') && !(reversal && req.method === 'POST')) return false;
     const [user, password] = basicCredentials(req.headers.authorization) ?? [];
     if (user !== context.credentials.username || password !== context.credentials.password) {
       sendJson(res, 401, { errorName: 'unauthorized', message: 'Invalid authentication' });
       return true;
     }
+    // The full reversal takes WP-Api-Version as optional; every other call needs it.
+    if (reversal?.[2] === 'reversals' && req.headers['wp-api-version'] === undefined) return reverse(res, context.payments.get(reversal[1]!), false, raw, context);
     if (req.headers['wp-api-version'] !== '2024-07-01') {
       sendJson(res, 400, { errorName: 'headerHasInvalidValue', message: 'WP-Api-Version must be 2024-07-01', headerName: 'WP-Api-Version' });
       return true;
     }
+    if (reversal) return reverse(res, context.payments.get(reversal[1]!), reversal[2] === 'partialReversals', raw, context);
     if (read) {
       const payment = context.payments.get(read[1]!);
       if (!payment) sendJson(res, 404, { errorName: 'paymentNotFound', message: 'Payment not found' });

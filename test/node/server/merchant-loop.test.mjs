@@ -154,3 +154,148 @@ describe('reconciliation: a lost webhook, nobody polling', () => {
     }
   });
 });
+
+/** Providers with a documented way to make a pending payment unpayable (the others: their own expiry). */
+const CAN_CANCEL = new Set(['omise', 'uqpay']);
+const paymentOf = (shop, session) => shop.sandbox.payments().find((p) => (session.qrCode ?? session.redirectUrl).endsWith(`/wallet/${p.id}`));
+
+describe('refunds: partial, then the rest, never more than was paid', () => {
+  for (const provider of PROVIDERS) {
+    it(`${provider}: refundedAmount grows with each accepted refund, each reported`, async () => {
+      const shop = await shopWithHook(provider);
+      try {
+        const { body: session } = await shop.create({ environment: IPHONE });
+        await assert.rejects(shop.handler.refund(session.id), (error) => error.code === 'not_refundable', 'not paid yet');
+        await shop.wallet(session, 'approve');
+        await until(() => shop.calls.length === 1);
+        const partial = await shop.handler.refund(session.id, { amount: 2345, reason: 'one item damaged' });
+        assert.equal(partial.refundedAmount, 2345);
+        const rest = await shop.handler.refund(session.id);
+        assert.equal(rest.refundedAmount, 12345);
+        await assert.rejects(shop.handler.refund(session.id, { amount: 1 }), (error) => error.code === 'refund_exceeds_payment');
+        await assert.rejects(shop.handler.refund(session.id, { amount: 1.5 }), TypeError);
+        assert.deepEqual(paymentOf(shop, session).refunds, [2345, 10000], 'what the provider holds');
+        await until(() => shop.calls.length === 3);
+        assert.deepEqual(shop.calls.map((c) => [c.eventId, c.session.refundedAmount, c.previous]), [
+          [`${session.id}.succeeded`, 0, 'pending'],
+          [`${session.id}.refund.1`, 2345, 'succeeded'],
+          [`${session.id}.refund.2`, 12345, 'succeeded'],
+        ]);
+        assert.equal((await shop.handler.getSession(session.id)).refundedAmount, 12345);
+      } finally {
+        await shop.close();
+      }
+    });
+  }
+});
+
+describe('cancel: the cancel route (cancelUrl) and handler.cancel', () => {
+  for (const provider of PROVIDERS) {
+    it(`${provider}: ${CAN_CANCEL.has(provider) ? 'the payment can no longer be paid at the provider' : 'cancelled here; paid all the same, the money counts'}`, async () => {
+      const shop = await shopWithHook(provider);
+      try {
+        const { body: session } = await shop.create({ environment: IPHONE });
+        assert.equal(session.cancelUrl, `/api/alipayhk/sessions/${session.id}/cancel`);
+        const answer = await fetch(`${shop.url}${session.cancelUrl}`, { method: 'POST' });
+        assert.deepEqual([answer.status, await answer.json()], [200, { status: 'cancelled' }]);
+        await until(() => shop.calls.length === 1);
+        assert.deepEqual([shop.calls[0].eventId, shop.calls[0].previous], [`${session.id}.cancelled`, 'pending']);
+        if (CAN_CANCEL.has(provider)) {
+          assert.equal(await shop.wallet(session, 'approve'), 409, 'the wallet refuses a cancelled payment');
+          assert.equal((await shop.status(session)).body.status, 'cancelled');
+        } else {
+          // The provider documents no cancel: its payment stays payable until it expires. A
+          // shopper who pays it all the same has paid, and the merchant hears so.
+          assert.equal(await shop.wallet(session, 'approve'), 303);
+          await until(() => shop.calls.length === 2);
+          assert.deepEqual([shop.calls[1].eventId, shop.calls[1].previous, shop.calls[1].session.status], [`${session.id}.succeeded`, 'cancelled', 'succeeded']);
+        }
+      } finally {
+        await shop.close();
+      }
+    });
+  }
+
+  it('an unknown or malformed session id is a 404; a final session stays as it is', async () => {
+    const shop = await shopWithHook();
+    try {
+      for (const id of ['cs_00000000000000000000000000000000', 'constructor']) {
+        assert.equal((await fetch(`${shop.url}/api/alipayhk/sessions/${id}/cancel`, { method: 'POST' })).status, 404);
+      }
+      const { body: session } = await shop.create({ environment: IPHONE });
+      await shop.wallet(session, 'approve');
+      assert.equal((await shop.status(session)).body.status, 'succeeded');
+      assert.equal((await shop.handler.cancel(session.id)).status, 'succeeded');
+    } finally {
+      await shop.close();
+    }
+  });
+});
+
+describe('one payable payment per order', () => {
+  const sameOrder = { order: () => ({ amount: { value: 12345, currency: 'HKD' }, reference: 'A-1001' }) };
+
+  it('the same device again (another key): the pending session, not a second payment', async () => {
+    const shop = await startMerchant(sameOrder);
+    try {
+      const first = await shop.create({ environment: IPHONE });
+      const again = await shop.create({ environment: IPHONE });
+      assert.deepEqual([first.status, again.status, again.body.id], [201, 200, first.body.id]);
+      assert.equal(shop.sandbox.payments().length, 1);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('another device, at a provider that cancels: the first payment is cancelled, then the new one made', async () => {
+    const shop = await startMerchant({ order: () => ({ amount: { value: 12345, currency: 'SGD' }, reference: 'A-1001' }) }, 'omise');
+    try {
+      const phone = await shop.create({ environment: IPHONE });
+      const desktop = await shop.create({ environment: { ...IPHONE, deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr' } });
+      assert.equal(desktop.status, 201);
+      assert.notEqual(desktop.body.id, phone.body.id);
+      assert.equal((await shop.status(phone.body)).body.status, 'cancelled');
+      assert.equal(await shop.wallet(phone.body, 'approve'), 409, 'the first code can no longer be paid');
+      assert.equal(await shop.wallet(desktop.body, 'approve'), 303);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('another device, at a provider that cannot cancel: the first session stays the one payment', async () => {
+    const shop = await startMerchant(sameOrder);
+    try {
+      const phone = await shop.create({ environment: IPHONE });
+      const desktop = await shop.create({ environment: { ...IPHONE, deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr' } });
+      assert.equal(desktop.body.id, phone.body.id);
+      assert.equal(shop.sandbox.payments().length, 1);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('ten creates for one order at once, with ten keys: one payment', async () => {
+    const shop = await startMerchant(sameOrder);
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => shop.create({ environment: IPHONE })));
+      assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
+      assert.equal(shop.sandbox.payments().length, 1);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('after the order was paid, a new create makes a new payment (the next order with that reference)', async () => {
+    const shop = await startMerchant(sameOrder);
+    try {
+      const first = await shop.create({ environment: IPHONE });
+      await shop.wallet(first.body, 'approve');
+      assert.equal((await shop.status(first.body)).body.status, 'succeeded');
+      const second = await shop.create({ environment: IPHONE });
+      assert.equal(second.status, 201);
+      assert.notEqual(second.body.id, first.body.id);
+    } finally {
+      await shop.close();
+    }
+  });
+});

@@ -20,7 +20,7 @@ const handler = createCheckoutHandler({
       console.log('order called');
       return new Promise(() => {});
     }
-    return { amount: { value: 4200, currency: 'HKD' }, reference: `R-${process.pid}` };
+    return { amount: { value: 4200, currency: 'HKD' }, reference: `R-${process.pid}-${crypto.randomUUID()}` };
   },
 });
 const server = createServer(handler).listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening ${server.address().port}`));

@@ -42,6 +42,20 @@ describe('checkout-sdk-node against the Checkout.com sandbox', () => {
     assert.equal(again.id, created.id, 'the same Cko-Idempotency-Key gives back the same payment');
   });
 
+  it('refunds a captured payment (no body: all of it) and sees it Refunded; a refund of a pending one is ActionNotAllowed', async () => {
+    const created = await client().payments.request(request({ reference: 'ORD-2' }), 'idem-ORD-2');
+    await assert.rejects(client().payments.refund(created.id), (error) => error.name === 'ActionNotAllowed' && error.http_code === 403);
+    sandbox.payments().find((p) => p.id === created.id).outcome = 'approve';
+    const partial = await client().payments.refund(created.id, { amount: 345, reference: 'R-1' }, 'refund-1');
+    assert.match(partial.action_id, /^act_/);
+    assert.equal((await client().payments.get(created.id)).status, 'Partially Refunded');
+    const rest = await client().payments.refund(created.id, undefined, 'refund-2');
+    assert.match(rest.action_id, /^act_/);
+    const got = await client().payments.get(created.id);
+    assert.deepEqual([got.status, got.balances.total_refunded], ['Refunded', 12345]);
+    await assert.rejects(client().payments.refund(created.id, { amount: 1 }, 'refund-3'), (error) => error.name === 'ValidationError' && error.body.error_codes.includes('amount_exceeds_balance'));
+  });
+
   it('a wrong key is an AuthenticationError (401)', async () => {
     await assert.rejects(client('sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e').payments.get('pay_abcdefghijklmnopqrstuvwxyz'), (error) => error.name === 'AuthenticationError' && error.http_code === 401);
   });
@@ -69,11 +83,13 @@ describe('omise-node against the Omise sandbox', () => {
       const script = new URL('./omise-client.mjs', import.meta.url).pathname;
       const env = { ...process.env, SANDBOX_PORT: new URL(sandbox.url).port, SECRET_KEY: sandbox.credentials.secretKey };
       const { stdout } = await promisify(execFile)(process.execPath, [script], { env });
-      const { created, retrieved, tooSmall, unknown } = JSON.parse(stdout);
+      const { created, retrieved, expired, refundOfExpired, tooSmall, unknown } = JSON.parse(stdout);
       assert.equal(created.value?.object, 'charge', JSON.stringify(created));
       assert.deepEqual([created.value.amount, created.value.currency, created.value.status, created.value.source.type], [150_000, 'sgd', 'pending', 'alipay_hk']);
       assert.match(created.value.authorize_uri, /\/wallet\/chrg_test_/);
       assert.deepEqual([retrieved.value.id, retrieved.value.status, retrieved.value.metadata.reference], [created.value.id, 'pending', 'A-1001']);
+      assert.deepEqual([expired.value?.status, expired.value?.id], ['expired', created.value.id], 'charges.expire: a pending charge can no longer be paid');
+      assert.deepEqual([refundOfExpired.error?.object, refundOfExpired.error?.code], ['error', 'failed_refund']);
       assert.deepEqual([tooSmall.error?.object, tooSmall.error?.code], ['error', 'invalid_charge']);
       assert.deepEqual([unknown.error?.object, unknown.error?.code], ['error', 'not_found']);
       // What the client sent is what the real API gets: JSON, the version header, Basic auth.

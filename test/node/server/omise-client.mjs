@@ -25,6 +25,8 @@ const created = await outcome(
   }),
 );
 const retrieved = created.value ? await outcome(omise.charges.retrieve(created.value.id)) : undefined;
+const expired = created.value ? await outcome(omise.charges.expire(created.value.id)) : undefined;
+const refundOfExpired = created.value ? await outcome(omise.charges.createRefund(created.value.id, { amount: 100 })) : undefined;
 const tooSmall = await outcome(omise.charges.create({ amount: 99, currency: 'SGD', return_uri: 'https://shop.example/return', source: { type: 'alipay_hk' } }));
 const unknown = await outcome(omise.charges.retrieve('chrg_test_nosuchcharge'));
-console.log(JSON.stringify({ created, retrieved, tooSmall, unknown }));
+console.log(JSON.stringify({ created, retrieved, expired, refundOfExpired, tooSmall, unknown }));
