@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http.js';
 import { idempotentAttempts, type Claim } from './idempotency.js';
 import { mismatchOf } from './payment-match.js';
-import { ProviderRequestError, type Logger, type PaymentProvider, type ProviderPaymentState, type ProviderWebhookEvent, type ProviderWebhookNotice } from './providers/types.js';
+import { ProviderError, ProviderRequestError, type Logger, type PaymentProvider, type ProviderPaymentState, type ProviderWebhookEvent, type ProviderWebhookNotice } from './providers/types.js';
 import type { SessionStore } from './store.js';
 import type { Environment, Order, PaymentStatus, SessionInfo, StoredSession } from './types.js';
 
@@ -83,6 +83,10 @@ const RECONCILE_BATCH = 100;
 const LEASE_MS = 60_000;
 /** The longest pause between two checks of a pending session, and between two deliveries of a report. */
 const LONGEST_PAUSE_MS = 30 * 60_000;
+/** When another delivery of the same session is under way: look again this much later. */
+const BUSY_RETRY_MS = 250;
+/** How long a fresh report is left to the process that wrote it before a reconciler delivers it. */
+const DELIVERY_GRACE_MS = 30_000;
 
 function newSessionId(): string {
   return `cs_${randomBytes(16).toString('hex')}`; // 128 random bits
@@ -113,6 +117,9 @@ export function sessionInfo(session: StoredSession): SessionInfo {
   };
 }
 
+/** True while the provider may still take money for the session: pending, or cancelled here only. */
+const stillOpen = (session: StoredSession) => session.status === 'pending' || session.cancelledLocally === true;
+
 export function paymentSessions(options: PaymentSessionsOptions) {
   const { store, provider, logger } = options;
   const ttl = options.sessionTtlMs;
@@ -126,7 +133,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
   /** Timers of this process: deferred provider checks (an Omise notice inside the interval) and report retries. */
   const deferredChecks = new Map<string, ReturnType<typeof setTimeout>>();
   const deliveryRetries = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Failed deliveries so far, by report, in this process: the pause before the next one doubles. */
+  /** Failed deliveries so far, by session, in this process: the pause before the next one doubles. */
   const deliveryFailures = new Map<string, number>();
   let closed = false;
   const attempts = idempotentAttempts<StoredSession>({
@@ -172,6 +179,11 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       const alreadyApplied = update.eventId !== undefined && session.appliedEvents.includes(update.eventId);
       // Cancelled here only: a payment the provider took all the same still counts.
       const paidAfterLocalCancel = session.cancelledLocally === true && update.status === 'succeeded';
+      if (session.cancelledLocally && !alreadyApplied && update.status !== 'pending' && !paidAfterLocalCancel) {
+        // The provider ended the payment too: nothing more can come of it, nothing to report.
+        if (await store.updateIfVersion(sessionKey(sessionId), current.version, { ...session, cancelledLocally: false }, ttl)) return { ...session, cancelledLocally: false };
+        continue;
+      }
       if (alreadyApplied || (session.status !== 'pending' && !paidAfterLocalCancel)) return session;
       const mismatch = mismatchOf(session, update);
       if (mismatch) {
@@ -199,6 +211,12 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     const withReport: StoredSession = options.onStatusChange
       ? { ...next, outbox: [...(current.value.outbox ?? []), { eventId, previous: current.value.status }] }
       : next;
+    // On the reconciler's list before the report exists, so that a crash right after the write
+    // leaves it to be delivered (a list entry without a report is dropped by the reconciler).
+    if (options.onStatusChange || stillOpen(next)) {
+      const now = Date.now();
+      await store.schedule(ATTENTION, next.id, stillOpen(next) ? Math.min(now + DELIVERY_GRACE_MS, nextCheckAt(next, now)) : now + DELIVERY_GRACE_MS);
+    }
     if (!(await store.updateIfVersion(sessionKey(next.id), current.version, withReport, ttl))) return false;
     options.notify(withReport);
     if (withReport.outbox?.length) void deliver(next.id);
@@ -213,29 +231,40 @@ export function paymentSessions(options: PaymentSessionsOptions) {
   async function deliver(sessionId: string): Promise<void> {
     const hook = options.onStatusChange;
     if (!hook || closed) return;
-    await withLease(`deliver:${sessionId}`, async () => {
+    const delivered = await withLease(`deliver:${sessionId}`, async () => {
       for (;;) {
         const current = await store.get<StoredSession>(sessionKey(sessionId));
         const report = current?.value.outbox?.[0];
-        if (!current || !report) return;
+        if (!current || !report) {
+          deliveryFailures.delete(sessionId);
+          return;
+        }
         try {
+          // The session as it is now (a later change may be waiting behind this report).
           await hook({ eventId: report.eventId, session: sessionInfo(current.value), previous: report.previous });
         } catch (error) {
-          const failures = (deliveryFailures.get(report.eventId) ?? 0) + 1;
-          deliveryFailures.set(report.eventId, failures);
+          const failures = (deliveryFailures.get(sessionId) ?? 0) + 1;
+          deliveryFailures.set(sessionId, failures);
           const pauseMs = Math.min(1000 * 2 ** (failures - 1), LONGEST_PAUSE_MS);
           logger.error(`alipayhk-checkout: onStatusChange(${report.eventId}) threw (${(error as Error)?.message ?? error}); retried in ${pauseMs} ms`);
           await store.schedule(ATTENTION, sessionId, Date.now() + pauseMs);
           retryDelivery(sessionId, pauseMs);
           return;
         }
-        deliveryFailures.delete(report.eventId);
+        deliveryFailures.delete(sessionId);
         await removeReport(sessionId, report.eventId);
       }
-    }).catch((error) => logger.error(`alipayhk-checkout: delivering the changes of ${sessionId}: ${(error as Error).message}`));
+    }).catch((error) => {
+      logger.error(`alipayhk-checkout: delivering the changes of ${sessionId}: ${(error as Error).message}`);
+      return true;
+    });
+    // Another delivery holds the session: it may have looked at the outbox just before this report
+    // was written. Look again in a moment rather than leave the report to the reconciler.
+    if (!delivered) retryDelivery(sessionId, BUSY_RETRY_MS);
   }
 
   function retryDelivery(sessionId: string, pauseMs: number): void {
+    if (closed) return;
     clearTimeout(deliveryRetries.get(sessionId));
     const timer = setTimeout(() => {
       deliveryRetries.delete(sessionId);
@@ -321,13 +350,14 @@ export function paymentSessions(options: PaymentSessionsOptions) {
         throw new HttpError(409, 'payment_conflict', 'The payment provider answered with a payment that belongs to another session');
       }
     }
+    // The reconciler asks about it if no outcome has come by then (the webhook lost, the shopper
+    // gone): on its list before the session exists, so that no crash leaves a session off it.
+    await store.schedule(ATTENTION, session.id, now.getTime() + firstCheckAfterMs);
     // An earlier attempt under this claim may have written the session before it failed: that one stands.
     if (!(await store.create(sessionKey(session.id), session, ttl))) {
       const earlier = await store.get<StoredSession>(sessionKey(session.id));
       if (earlier) return earlier.value;
     }
-    // The reconciler asks about it if no outcome has come by then (the webhook lost, the shopper gone).
-    await store.schedule(ATTENTION, session.id, now.getTime() + firstCheckAfterMs);
     return session;
   }
 
@@ -341,7 +371,9 @@ export function paymentSessions(options: PaymentSessionsOptions) {
    */
   async function payableSessionFor(reference: string, environment: Environment, claim: Claim): Promise<StoredSession | undefined> {
     const key = orderKey(reference);
-    const deadline = Date.now() + IDEMPOTENT_WAIT_MS;
+    // A create takes up to the provider's timeouts (two tries of 10 s): its link is in flight that long.
+    const inFlightMs = Math.max(options.claimLeaseMs, 2 * IDEMPOTENT_WAIT_MS);
+    const deadline = Date.now() + inFlightMs;
     for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
       const link = await store.get<{ sessionId: string; at: number }>(key);
       const mine = { sessionId: claim.sessionId, at: Date.now() };
@@ -351,9 +383,13 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       }
       if (link.value.sessionId === claim.sessionId) return undefined; // an earlier try of this very attempt
       const other = await store.get<StoredSession>(sessionKey(link.value.sessionId));
-      if (!other && Date.now() - link.value.at < options.claimLeaseMs && Date.now() < deadline) {
+      if (!other && Date.now() - link.value.at < inFlightMs && Date.now() < deadline) {
         await sleep(pause); // another request is creating the order's payment right now
         continue;
+      }
+      if (other?.value.cancelledLocally) {
+        // Cancelled here, but the provider documents no cancel: it can still be paid there.
+        throw new HttpError(409, 'previous_payment_open', "This order's previous payment can still be paid at the provider until it expires; try again later");
       }
       if (other?.value.status === 'pending') {
         const { terminalType, osType } = other.value.environment;
@@ -419,8 +455,10 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       const session = current.value;
       if (session.status !== 'succeeded') throw new HttpError(409, 'not_refundable', `Only a session that succeeded can be refunded (this one is ${session.status})`);
       const refunds = session.refunds ?? [];
-      if (refunds.some((r) => r.state === 'requested')) throw new HttpError(409, 'refund_in_progress', 'Another refund of this session is being asked for');
-      const remaining = session.amount.value - refunds.reduce((sum, r) => sum + r.amount, 0);
+      if (refunds.some((r) => r.state === 'requested')) {
+        throw new HttpError(409, 'refund_in_progress', 'Another refund of this session is being asked for, or its outcome was lost: check it at the provider');
+      }
+      const remaining = session.amount.value - refunds.filter((r) => r.state !== 'failed').reduce((sum, r) => sum + r.amount, 0);
       const amount = request.amount ?? remaining;
       if (amount <= 0 || amount > remaining) throw new HttpError(409, 'refund_exceeds_payment', `At most ${remaining} minor units are left to refund`);
       const next: StoredSession = { ...session, refunds: [...refunds, { amount, state: 'requested', ...(request.reason ? { reason: request.reason } : {}) }] };
@@ -448,11 +486,19 @@ export function paymentSessions(options: PaymentSessionsOptions) {
         ...(request.reason ? { reason: request.reason } : {}),
       });
     } catch (error) {
-      // Not accepted: the reserved amount is free again (written without a report: nothing changed).
+      const refused = error instanceof ProviderRequestError || (error instanceof ProviderError && (error.httpStatus ?? 0) >= 400 && (error.httpStatus ?? 0) < 500);
+      if (!refused) {
+        // No answer, or a 5xx: the provider may have refunded all the same. The amount stays
+        // reserved, so that no second refund can take it again.
+        logger.error(`alipayhk-checkout: refund ${index + 1} of ${sessionId}: the outcome is unknown (${(error as Error).message}); the amount stays reserved: check the refund at ${provider.name}`);
+        throw error;
+      }
+      // Refused: the amount is free again. The entry stays, as failed, so that its key is never sent again.
       for (let attempt = 0; attempt < 10; attempt++) {
         const current = await store.get<StoredSession>(sessionKey(sessionId));
         if (!current) break;
-        const refunds = (current.value.refunds ?? []).filter((_, i) => i !== index);
+        const refunds = [...(current.value.refunds ?? [])];
+        refunds[index] = { ...refunds[index]!, state: 'failed' };
         if (await store.updateIfVersion(sessionKey(sessionId), current.version, { ...current.value, refunds }, ttl)) break;
       }
       throw error;
@@ -487,7 +533,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
 
   /** The session as stored, after asking the provider if a pending one has not been checked lately. */
   async function checked(session: StoredSession): Promise<StoredSession> {
-    if (session.status !== 'pending' || providerCheckWait(session.id, Date.now()) > 0) return session;
+    if (!stillOpen(session) || providerCheckWait(session.id, Date.now()) > 0) return session;
     try {
       return await askProvider(session);
     } catch (error) {
@@ -505,7 +551,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       try {
         const stored = await store.get<StoredSession>(sessionKey(sessionId));
         // A status poll may have asked since: its answer came after the notice, and this check is not due.
-        if (stored?.value.status === 'pending' && providerCheckWait(sessionId, Date.now()) === 0) await askProvider(stored.value);
+        if (stored && stillOpen(stored.value) && providerCheckWait(sessionId, Date.now()) === 0) await askProvider(stored.value);
       } catch (error) {
         logger.warn(`alipayhk-checkout: deferred status check of ${sessionId}: ${(error as Error).message}`);
       }
@@ -526,24 +572,31 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     let checkedCount = 0;
     let changed = 0;
     for (const sessionId of await store.due(ATTENTION, Date.now(), RECONCILE_BATCH)) {
-      await withLease(`reconcile:${sessionId}`, async () => {
-        const stored = await store.get<StoredSession>(sessionKey(sessionId));
-        if (!stored) return store.unschedule(ATTENTION, sessionId);
-        if (stored.value.status === 'pending') {
-          checkedCount++;
-          try {
-            if ((await askProvider(stored.value)).status !== 'pending') changed++;
-          } catch (error) {
-            logger.warn(`alipayhk-checkout: reconciling ${sessionId} with ${provider.name}: ${(error as Error).message}`);
+      try {
+        await withLease(`reconcile:${sessionId}`, async () => {
+          const stored = await store.get<StoredSession>(sessionKey(sessionId));
+          if (!stored) return store.unschedule(ATTENTION, sessionId);
+          if (stillOpen(stored.value)) {
+            checkedCount++;
+            try {
+              const after = await askProvider(stored.value);
+              if (after.status !== stored.value.status) changed++;
+            } catch (error) {
+              logger.warn(`alipayhk-checkout: reconciling ${sessionId} with ${provider.name}: ${(error as Error).message}`);
+            }
           }
-        }
-        await deliver(sessionId);
-        const latest = (await store.get<StoredSession>(sessionKey(sessionId)))?.value;
-        const now = Date.now();
-        if (!latest || (latest.status !== 'pending' && !latest.outbox?.length)) await store.unschedule(ATTENTION, sessionId);
-        else if (latest.status === 'pending') await store.schedule(ATTENTION, sessionId, nextCheckAt(latest, now));
-        // Undelivered reports: deliver() rescheduled them after its failure.
-      });
+          await deliver(sessionId);
+          const latest = (await store.get<StoredSession>(sessionKey(sessionId)))?.value;
+          if (latest && stillOpen(latest)) return store.schedule(ATTENTION, sessionId, nextCheckAt(latest, Date.now()));
+          if (latest?.outbox?.length) return; // deliver() scheduled its retry
+          await store.unschedule(ATTENTION, sessionId);
+          // A report written meanwhile put the session back on the list first; put it back again.
+          const after = (await store.get<StoredSession>(sessionKey(sessionId)))?.value;
+          if (after?.outbox?.length || (after && stillOpen(after))) await store.schedule(ATTENTION, sessionId, Date.now());
+        });
+      } catch (error) {
+        logger.error(`alipayhk-checkout: reconciling ${sessionId}: ${(error as Error).message}`);
+      }
     }
     return { checked: checkedCount, changed };
   }
@@ -596,7 +649,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       if (!link) return false;
       if ('unsigned' in event) {
         const stored = await store.get<StoredSession>(sessionKey(link.value.sessionId));
-        if (!stored || stored.value.status !== 'pending') return false;
+        if (!stored || !stillOpen(stored.value)) return false;
         const wait = providerCheckWait(stored.value.id, Date.now());
         if (wait > 0) {
           checkLater(stored.value.id, wait);

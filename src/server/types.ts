@@ -84,7 +84,7 @@ export interface StoredSession {
   /** Minor units refunded so far (refunds the provider accepted). */
   refundedAmount?: number;
   /** Each refund asked for, in order: `requested` while the provider is being asked. */
-  refunds?: Array<{ amount: number; state: 'requested' | 'accepted'; refundId?: string; reason?: string }>;
+  refunds?: Array<{ amount: number; state: 'requested' | 'accepted' | 'failed'; refundId?: string; reason?: string }>;
   /**
    * Cancelled here only, at a provider that documents no way to cancel a pending payment: its
    * own expiry ends it there. Should the shopper pay it all the same, the money was taken, and

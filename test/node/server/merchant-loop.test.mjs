@@ -299,3 +299,72 @@ describe('one payable payment per order', () => {
     }
   });
 });
+
+describe('the review\'s cases: lost answers, late payments, late reports', () => {
+  it('a refund whose answer is lost (5xx) keeps its amount reserved: no second refund can take it', async () => {
+    const shop = await shopWithHook('checkout-com', { logger: quietLogger });
+    let failRefunds = true;
+    const proxy = await listen(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      if (failRefunds && req.url.endsWith('/refunds')) return res.writeHead(503).end();
+      const answer = await fetch(shop.sandbox.url + req.url, { method: req.method, headers: { ...req.headers, host: undefined }, body: body || undefined });
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text());
+    });
+    try {
+      shop.restart({ provider: providers.checkoutCom({ ...shop.sandbox.adapterOptions, baseUrl: proxy.url, logger: quietLogger }) });
+      const { body: session } = await shop.create({ environment: IPHONE });
+      await shop.wallet(session, 'approve');
+      assert.equal((await shop.status(session)).body.status, 'succeeded');
+      await assert.rejects(shop.handler.refund(session.id), /HTTP 503/);
+      failRefunds = false;
+      await assert.rejects(shop.handler.refund(session.id, { amount: 1 }), (error) => error.code === 'refund_in_progress');
+      assert.equal((await shop.handler.getSession(session.id)).refundedAmount, 0);
+    } finally {
+      await proxy.close();
+      await shop.close();
+    }
+  });
+
+  it('a refund the provider refuses frees its amount again', async () => {
+    const shop = await shopWithHook('checkout-com');
+    try {
+      const { body: session } = await shop.create({ environment: IPHONE });
+      await shop.wallet(session, 'approve');
+      assert.equal((await shop.status(session)).body.status, 'succeeded');
+      const payment = paymentOf(shop, session);
+      payment.outcome = undefined; // the provider will refuse (403: not captured)
+      await assert.rejects(shop.handler.refund(session.id), /HTTP 403/);
+      payment.outcome = 'approve';
+      assert.equal((await shop.handler.refund(session.id)).refundedAmount, 12345);
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('cancelled here, paid at the provider with the webhook lost: reconciliation finds it and the merchant hears it', async () => {
+    const shop = await shopWithHook('checkout-com', { reconcileIntervalMs: 50 }, { webhookUrl: 'http://127.0.0.1:9/nowhere' });
+    try {
+      const { body: session } = await shop.create({ environment: IPHONE });
+      assert.equal((await shop.handler.cancel(session.id)).status, 'cancelled');
+      assert.equal(await shop.wallet(session, 'approve'), 303);
+      await until(() => shop.calls.some((c) => c.eventId === `${session.id}.succeeded`));
+      assert.equal((await shop.handler.getSession(session.id)).status, 'succeeded');
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('while an order\'s payment cancelled here can still be paid at the provider, no second one is made', async () => {
+    const shop = await startMerchant({ order: () => ({ amount: { value: 12345, currency: 'HKD' }, reference: 'A-1001' }) });
+    try {
+      const { body: session } = await shop.create({ environment: IPHONE });
+      await shop.handler.cancel(session.id);
+      const again = await shop.create({ environment: IPHONE });
+      assert.deepEqual([again.status, again.body.code], [409, 'previous_payment_open']);
+      assert.equal(shop.sandbox.payments().length, 1);
+    } finally {
+      await shop.close();
+    }
+  });
+});
