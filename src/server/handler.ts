@@ -4,6 +4,7 @@
 // `order` callback, never from the browser; the provider's secret key never leaves this process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue, HttpError, parseJson, readBody, routeOf, sendError, sendJson } from './http.js';
+import { fetchDoor } from './fetch-door.js';
 import { fingerprintOf } from './idempotency.js';
 import { statusStreams, wantsEventStream } from './push.js';
 import { ProviderError, ProviderRequestError, WebhookVerificationError, type Logger, type PaymentProvider } from './providers/types.js';
@@ -76,6 +77,8 @@ export interface CheckoutHandler {
   refund(sessionId: string, options?: { amount?: number; reason?: string }): Promise<SessionInfo>;
   /** Stops its timers (reconciliation, retries). */
   close(): Promise<void>;
+  /** The same routes for Fetch API runtimes (Next.js route handlers, Hono, Bun, Deno, workers). */
+  fetch(request: Request): Promise<Response>;
 }
 
 const CREATE_BODY_LIMIT = 16 * 1024;
@@ -273,6 +276,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     reconcile: sessions.reconcile,
     cancel: sessions.cancel,
     refund: sessions.refund,
+    fetch: fetchDoor(handle),
     close: sessions.close,
   });
 }

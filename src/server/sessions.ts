@@ -19,7 +19,10 @@ export interface OrderRequest {
   context: unknown;
   environment: Environment;
   locale?: string;
+  /** The request (through `handler.fetch`, a stand-in with its method, url and headers). */
   request: IncomingMessage;
+  /** Through `handler.fetch`: the Fetch API request itself. */
+  fetchRequest?: Request;
 }
 
 /** Thrown by the merchant's `order` callback to refuse a payment with a status and a code. */
@@ -286,7 +289,8 @@ export function paymentSessions(options: PaymentSessionsOptions) {
   /** The work of one create attempt: the merchant's order, the provider's payment, the session. */
   async function newSession(claim: Claim, request: CreateRequest): Promise<StoredSession> {
     const { environment, locale } = request;
-    const order = await options.order({ context: request.context, environment, locale, request: request.request });
+    const fetchRequest = (request.request as { fetchRequest?: Request }).fetchRequest;
+    const order = await options.order({ context: request.context, environment, locale, request: request.request, ...(fetchRequest ? { fetchRequest } : {}) });
     checkOrder(order);
     const payable = await payableSessionFor(order.reference, environment, claim);
     if (payable) return payable;
