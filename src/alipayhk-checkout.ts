@@ -10,8 +10,8 @@ import { formatMoney } from './lib/money.js';
 import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
 import { encodeQr, loadQrEncoder, type QrMatrix } from './lib/qr.js';
-import { postCreateSession, type JsonResponse } from './lib/requests.js';
-import { clearResume, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
+import { postCancel, postCreateSession, type JsonResponse } from './lib/requests.js';
+import { clearResume, contextFingerprint, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
 import { parseSession, type CheckoutSession } from './lib/session.js';
 import { CheckoutStatus, type StatusResult } from './lib/status.js';
 import { messages, type Messages } from './locales/index.js';
@@ -216,7 +216,13 @@ export class AlipayHKCheckout extends LitElement {
       this.#fail('missing-session-url', 'session-url is required (or set the session property)', true);
       return;
     }
-    const record = loadResume(this.#storage, sessionUrl);
+    let record = loadResume(this.#storage, sessionUrl);
+    if (record?.contextFingerprint !== undefined && record.contextFingerprint !== contextFingerprint(this.context)) {
+      // Made for another cart: its code must not stay payable, and this page gets its own session.
+      if (record.session?.cancelUrl) postCancel(record.session.cancelUrl);
+      this.#forget(sessionUrl);
+      record = undefined;
+    }
     if (record?.session) {
       this.#environment = record.environment;
       this.#useSession(record.session, sessionUrl, record);
@@ -236,6 +242,8 @@ export class AlipayHKCheckout extends LitElement {
       this.#show('cancelled', CheckoutStatus.cancelled);
       this.#emit('alipayhk-cancel', { sessionId: '' });
     } else if (run && !run.settled) {
+      // Tell the merchant's server, so that the code can no longer be paid.
+      if (run.session.cancelUrl) postCancel(run.session.cancelUrl);
       this.#finish({ status: 'cancelled' });
     }
   }
@@ -286,7 +294,8 @@ export class AlipayHKCheckout extends LitElement {
     const attempt: CreateAttempt = { sessionUrl, idempotencyKey, environment, abort: new AbortController() };
     this.#create = attempt;
     this.#show('creating', CheckoutStatus.creating);
-    saveResume(this.#storage, { sessionUrl, idempotencyKey, environment });
+    const fingerprint = contextFingerprint(this.context);
+    saveResume(this.#storage, { sessionUrl, idempotencyKey, environment, contextFingerprint: fingerprint });
 
     // Fetch the encoder alongside the session when a QR is likely; phones never load it.
     if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void loadQrEncoder().catch(() => undefined);
@@ -323,7 +332,7 @@ export class AlipayHKCheckout extends LitElement {
       return;
     }
     const skew = clockSkewMs(response.headers.get('Date'), response.sentAtMs, response.receivedAtMs);
-    this.#useSession(response.body, sessionUrl, { sessionUrl, idempotencyKey, environment, clockSkewMs: skew });
+    this.#useSession(response.body, sessionUrl, { sessionUrl, idempotencyKey, environment, clockSkewMs: skew, contextFingerprint: fingerprint });
   }
 
   /** Validates and shows a session; `record` is kept for resuming when there is a `sessionUrl`. */

@@ -78,3 +78,12 @@ export function postCreateSession(
 export function getStatus(statusUrl: string, signal: AbortSignal, timeoutMs?: number): Promise<JsonResponse> {
   return fetchJson(statusUrl, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' }, signal, timeoutMs);
 }
+
+/**
+ * Tells the merchant's server that the shopper gave up the session (its `cancelUrl`), so that its
+ * code can no longer be paid. Fire and forget: `keepalive` lets it outlive the page, and nothing
+ * the shopper sees waits for it (the server's reconciliation covers a request that was lost).
+ */
+export function postCancel(cancelUrl: string): void {
+  fetch(cancelUrl, { method: 'POST', credentials: 'same-origin', keepalive: true, cache: 'no-store', redirect: 'error' }).catch(() => undefined);
+}

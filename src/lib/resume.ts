@@ -16,6 +16,11 @@ export interface ResumeRecord {
   clockSkewMs?: number;
   /** The shopper was sent to the wallet: on return, show "Confirming your payment…". */
   redirected?: boolean;
+  /**
+   * Of the `context` the session was made for (SPEC §6a): a page with another context (another
+   * cart, another amount) does not resume it. Absent in records of earlier versions.
+   */
+  contextFingerprint?: string;
 }
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -56,4 +61,23 @@ export function clearResume(storage: StorageLike | undefined, sessionUrl: string
   } catch {
     /* see saveResume */
   }
+}
+
+/**
+ * A short, stable digest of a page's `context`: key order does not matter, any change does.
+ * (FNV-1a over sorted-key JSON: a cart's identity, not a secret.)
+ */
+export function contextFingerprint(context: unknown): string {
+  const json =
+    JSON.stringify(context, (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
+        : value,
+    ) ?? 'undefined';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < json.length; i++) {
+    hash ^= json.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${json.length.toString(36)}.${(hash >>> 0).toString(36)}`;
 }

@@ -28,6 +28,8 @@ export interface CheckoutSession {
   reference?: string;
   /** `'sse'`: `statusUrl` also answers as Server-Sent Events. */
   push?: 'sse';
+  /** Absolute after parsing: POST it to make the pending payment unpayable. */
+  cancelUrl?: string;
 }
 
 const MAX_QR_CONTENT = 2048;
@@ -87,6 +89,9 @@ export function parseSession(json: unknown, baseUrl: string | undefined = global
   }
   if (json.redirectUrl !== undefined && json.redirectUrl !== null) {
     session.redirectUrl = parseSafeUrl(json.redirectUrl, baseUrl, 'redirectUrl');
+  }
+  if (json.cancelUrl !== undefined && json.cancelUrl !== null) {
+    session.cancelUrl = parseSafeUrl(json.cancelUrl, baseUrl, 'cancelUrl');
   }
   if (session.qrCode === undefined && session.redirectUrl === undefined) {
     throw new FieldError('qrCode', 'or redirectUrl is required');

@@ -45,7 +45,7 @@ export interface Scenario {
   script(replies: { create?: Reply[]; status?: Reply[]; stream?: StreamReply[] }): Promise<void>;
   /** Writes an event to (or ends) every open status stream of the scenario; resolves to how many. */
   push(message: { data?: unknown; end?: boolean }): Promise<number>;
-  requests(route?: 'create' | 'status'): Promise<RecordedRequest[]>;
+  requests(route?: 'create' | 'status' | 'cancel'): Promise<RecordedRequest[]>;
 }
 
 /** Scenarios of this test file, so that cleaning up touches nothing of another file's. */

@@ -6,6 +6,8 @@
 //     session?: { ...fields merged into the default session; expiresInMs sets expiresAt from now } }
 // A create reply without `body` or `raw` returns a default valid session for the scenario.
 //
+// POST /api/:id/cancel (the default session's cancelUrl) answers { status: 'cancelled' } and is recorded as route 'cancel'.
+//
 // Status requests that accept text/event-stream get the scenario's `stream` replies instead,
 // when it has any: { events?: [status body or raw string, …], end?: false, statusCode?: 200 }.
 // The stream stays open after its events unless `end`; POST /fake/scenarios/:id/push with
@@ -46,6 +48,7 @@ function defaultSession(id, requestBody, patch) {
     id: `cs_${id}`,
     amount: { value: 12345, currency: 'HKD' },
     statusUrl: `/api/${id}/status`,
+    cancelUrl: `/api/${id}/cancel`,
     qrCode: `https://qr.alipay.com/bax0${id}`,
     redirectUrl: `https://wallet.example/pay/${id}`,
     expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
@@ -164,6 +167,12 @@ export async function fakeMerchant(ctx, next) {
   if ((match = path.match(/^\/fake\/scenarios\/([\w-]+)\/requests$/))) {
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(scenario(match[1]).requests);
+    return;
+  }
+  if ((match = path.match(/^\/api\/([\w-]+)\/cancel$/)) && ctx.method === 'POST') {
+    scenario(match[1]).requests.push({ route: 'cancel', method: 'POST', headers: {}, at: Date.now(), abandoned: false });
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ status: 'cancelled' });
     return;
   }
   if ((match = path.match(/^\/api\/([\w-]+)\/(sessions|status)$/))) {

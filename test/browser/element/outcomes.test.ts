@@ -72,6 +72,7 @@ describe('SPEC §6 outcomes: exactly one terminal event per session', () => {
     await waitForEvent(first.events, 'alipayhk-success');
     first.el.cancel();
     expect(terminalEvents(first.events).map((e) => e.type)).to.deep.equal(['alipayhk-success']);
+    expect(await s.requests('cancel'), 'nothing to cancel after success').to.have.length(0);
 
     const s2 = await scenario({ status: [{ body: { status: 'pending' } }, { body: { status: 'succeeded' }, delayMs: 100 }] });
     const second = await mount({ sessionUrl: s2.sessionUrl });
@@ -79,6 +80,8 @@ describe('SPEC §6 outcomes: exactly one terminal event per session', () => {
     second.el.cancel();
     expect(second.events.of('alipayhk-cancel')[0].detail).to.deep.equal({ sessionId: `cs_${s2.id}` });
     expect(second.el.status).to.equal('cancelled');
+    // The merchant's server hears it (the session's cancelUrl), so that the code can no longer be paid.
+    await until(async () => (await s2.requests('cancel')).length === 1, 'cancelUrl posted');
     await sleep(250);
     expect(terminalEvents(second.events).map((e) => e.type)).to.deep.equal(['alipayhk-cancel']);
     await expect(second.el).to.be.accessible();

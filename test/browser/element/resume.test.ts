@@ -5,6 +5,24 @@ import { clearResumeStorage, mount, scenario, shadow, text, until, waitForEvent 
 describe('SPEC §6a resume: a reload while pending polls the same session, no second create', () => {
   afterEach(clearResumeStorage);
 
+  it('the same cart (its context, in any key order) resumes; another cart cancels the old session and gets its own', async () => {
+    const s = await scenario({ status: [{ body: { status: 'pending' } }] });
+    const first = await mount({ sessionUrl: s.sessionUrl, context: { cart: 'C-1', items: 2 } });
+    await waitForEvent(first.events, 'alipayhk-ready');
+    first.el.remove();
+    const same = await mount({ sessionUrl: s.sessionUrl, context: { items: 2, cart: 'C-1' } });
+    await waitForEvent(same.events, 'alipayhk-ready');
+    expect(await s.requests('create')).to.have.length(1);
+    same.el.remove();
+    const other = await mount({ sessionUrl: s.sessionUrl, context: { cart: 'C-1', items: 3 } });
+    await waitForEvent(other.events, 'alipayhk-ready');
+    await until(async () => (await s.requests('cancel')).length === 1, "the old session's cancelUrl was posted");
+    const creates = await s.requests('create');
+    expect(creates).to.have.length(2);
+    expect(creates[1].headers['idempotency-key']).not.to.equal(creates[0].headers['idempotency-key']);
+    expect(creates[1].body.context).to.deep.equal({ cart: 'C-1', items: 3 });
+  });
+
   it('a new element with the same session-url resumes the pending session', async () => {
     const s = await scenario({ status: [{ body: { status: 'pending' } }] });
     const first = await mount({ sessionUrl: s.sessionUrl });

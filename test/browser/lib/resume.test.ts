@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { clearResume, loadResume, resumeKey, saveResume, type ResumeRecord } from '../../../src/lib/resume.js';
+import { clearResume, contextFingerprint, loadResume, resumeKey, saveResume, type ResumeRecord } from '../../../src/lib/resume.js';
 
 const record: ResumeRecord = {
   sessionUrl: 'https://shop.example/api/sessions',
@@ -40,5 +40,17 @@ describe('SPEC §6a resume record', () => {
     expect(loadResume(throwing, record.sessionUrl)).to.equal(undefined);
     expect(() => clearResume(throwing, record.sessionUrl)).not.to.throw();
     expect(loadResume(undefined, record.sessionUrl)).to.equal(undefined);
+  });
+});
+
+describe('SPEC §6a the context fingerprint', () => {
+  it('is the same for the same context in any key order, and differs for any change', () => {
+    expect(contextFingerprint({ cart: 'C-1', items: [1, 2], total: { value: 5, currency: 'HKD' } })).to.equal(
+      contextFingerprint({ total: { currency: 'HKD', value: 5 }, items: [1, 2], cart: 'C-1' }),
+    );
+    const seen = new Set(
+      [undefined, null, {}, [], 'C-1', { cart: 'C-1' }, { cart: 'C-2' }, { cart: 'C-1', items: [2, 1] }, { cart: 'C-1', items: [1, 2] }].map(contextFingerprint),
+    );
+    expect(seen.size).to.equal(9);
   });
 });

@@ -53,6 +53,14 @@ describe('SPEC §3 parseSession: a valid session', () => {
     }
   });
 
+  it('cancelUrl: absolute, https or loopback http; a javascript: one is refused by name', () => {
+    expect(parseSession({ ...valid(), cancelUrl: '/api/alipayhk/sessions/cs_9c1f/cancel' }, BASE).cancelUrl).to.equal(
+      'https://shop.example/api/alipayhk/sessions/cs_9c1f/cancel',
+    );
+    rejects({ ...valid(), cancelUrl: 'javascript:alert(1)' }, 'cancelUrl');
+    rejects({ ...valid(), cancelUrl: 'http://evil.example/cancel' }, 'cancelUrl');
+  });
+
   it('treats null optional fields as absent', () => {
     const session = parseSession({ ...valid(), redirectUrl: null, expiresAt: null, flow: null, merchantName: null }, BASE);
     expect(session).not.to.have.property('redirectUrl');
