@@ -21,6 +21,7 @@ const CURRENCY = { omise: 'SGD' };
 export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000, sandboxPort = 0, logger = console }) {
   const sandboxes = {};
   const handlers = [];
+  const handlerOf = {};
   /** Every onStatusChange the shop heard, newest last. */
   const statusChanges = [];
   let orders = 0;
@@ -34,34 +35,34 @@ export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000
       logger,
     });
     sandboxes[name] = sandbox;
-    handlers.push(
-      createCheckoutHandler({
-        basePath,
-        provider: providers[sandbox.factory]({ ...sandbox.adapterOptions, logger }),
-        store: memoryStore(),
-        returnUrl: `${origin}/demo/`,
-        paymentLifetimeMs,
-        logger,
-        // Where a shop fulfils its orders: on the server, from the provider's word, never from the page.
-        onStatusChange({ eventId, session, previous }) {
-          statusChanges.push({ eventId, session, previous });
-          logger.info?.(`demo shop: ${session.reference} ${previous} → ${session.status} (${eventId})`);
-        },
-        order({ context }) {
-          const sku = context?.sku ?? 'milk-tea';
-          const product = typeof sku === 'string' && Object.hasOwn(PRODUCTS, sku) ? PRODUCTS[sku] : undefined;
-          if (!product) throw new OrderError('Unknown product', 404, 'unknown_product');
-          const currency = CURRENCY[name] ?? 'HKD';
-          orders += 1;
-          return {
-            amount: { value: product.prices[currency], currency },
-            reference: `DEMO-${Date.now().toString(36).toUpperCase()}-${orders}`,
-            description: product.name,
-            merchantName: 'Demo Tea House',
-          };
-        },
-      }),
-    );
+    handlerOf[name] = createCheckoutHandler({
+      basePath,
+      provider: providers[sandbox.factory]({ ...sandbox.adapterOptions, logger }),
+      store: memoryStore(),
+      // A page that sends the shopper back to the demo page they paid on (npm import or script tag).
+      returnUrl: `${origin}/demo/return.html`,
+      paymentLifetimeMs,
+      logger,
+      // Where a shop fulfils its orders: on the server, from the provider's word, never from the page.
+      onStatusChange({ eventId, session, previous }) {
+        statusChanges.push({ eventId, session, previous });
+        logger.info?.(`demo shop: ${session.reference} ${previous} → ${session.status} (${eventId})`);
+      },
+      order({ context }) {
+        const sku = context?.sku ?? 'milk-tea';
+        const product = typeof sku === 'string' && Object.hasOwn(PRODUCTS, sku) ? PRODUCTS[sku] : undefined;
+        if (!product) throw new OrderError('Unknown product', 404, 'unknown_product');
+        const currency = CURRENCY[name] ?? 'HKD';
+        orders += 1;
+        return {
+          amount: { value: product.prices[currency], currency },
+          reference: `DEMO-${Date.now().toString(36).toUpperCase()}-${orders}`,
+          description: product.name,
+          merchantName: 'Demo Tea House',
+        };
+      },
+      });
+    handlers.push(handlerOf[name]);
   }
   /** Each handler passes on what is not under its basePath; the last one's `next` is the host's. */
   function handler(req, res, next) {
@@ -72,6 +73,11 @@ export async function startDemoMerchant({ origin, paymentLifetimeMs = 5 * 60_000
     handler,
     sandboxes,
     statusChanges,
+    /** The shop's back office: refunds a paid session (all of it unless `amount`). */
+    refund(provider, sessionId, amount) {
+      if (!Object.hasOwn(handlerOf, provider)) throw new TypeError('refund: unknown provider');
+      return handlerOf[provider].refund(sessionId, amount === undefined ? {} : { amount });
+    },
     basePath: '/api/alipayhk/<provider>',
     close: () => Promise.all([...handlers.map((h) => h.close()), ...Object.values(sandboxes).map((s) => s.close())]),
   };

@@ -30,6 +30,18 @@ export async function startDemo({ host = '127.0.0.1', port = 5173, sandboxPort =
             }
             next();
           });
+          // The shop's back office, demo only (a real shop would check who asks): refund a paid session.
+          server.middlewares.use('/demo/refund', async (req, res) => {
+            const answer = (status, body) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+            try {
+              let text = '';
+              for await (const chunk of req) text += chunk;
+              const { provider, sessionId } = JSON.parse(text || '{}');
+              answer(200, await merchant.refund(provider, sessionId));
+            } catch (error) {
+              answer(error.status ?? 400, { code: error.code ?? 'refund_failed', message: error.message });
+            }
+          });
           // The merchant backend, mounted like any node:http / Connect / Express handler.
           server.middlewares.use(merchant.handler);
         },

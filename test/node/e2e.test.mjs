@@ -83,11 +83,13 @@ async function pay(page, session, button) {
     await page.bringToFront();
     return;
   }
+  const shopPath = new URL(page.url()).pathname;
   await waitFor(page, inShadow('button[part=button]'));
   await Promise.all([page.waitForNavigation(), page.evaluate(`${inShadow('button[part=button]')}.click()`)]);
   assert.equal(page.url(), session.redirectUrl);
   await Promise.all([page.waitForNavigation(), page.click(`#${button}`)]);
-  assert.equal(new URL(page.url()).pathname, '/demo/', 'back at the shop');
+  // The return page (the handler's returnUrl) sends the shopper on to the page they paid on.
+  await page.waitForFunction((path) => location.pathname === path, { polling: 50, timeout: 15_000 }, shopPath);
 }
 
 async function checkout(provider, { device, path = '/demo/' } = {}) {
@@ -117,6 +119,21 @@ for (const provider of PROVIDERS) {
     }
   });
 }
+
+describe("the shop's back office: a paid order refunded from the demo page", () => {
+  it("the Refund button refunds it all, and the shop's server hears the refund", async () => {
+    const { page, session } = await checkout('checkout-com');
+    await pay(page, session, 'approve');
+    await waitFor(page, hasEvent('alipayhk-success'));
+    await waitFor(page, `!document.querySelector('#refund-row').hidden`);
+    await page.click('#refund');
+    await waitFor(page, `document.querySelector('#refund-result').textContent.startsWith('Refunded')`);
+    assert.match(await page.$eval('#refund-result', (el) => el.textContent), /^Refunded .*28\.00$/);
+    await waitUntil(() => demo.statusChanges.some((c) => c.eventId === `${session.id}.refund.1` && c.session.refundedAmount === 2800));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
 
 describe('script tag (built bundle): desktop, approved', () => {
   it('succeeds', async () => {
