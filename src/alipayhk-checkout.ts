@@ -257,6 +257,10 @@ export class AlipayHKCheckout extends LitElement {
       this.#fail('missing-session-url', 'retry() needs session-url', true);
       return;
     }
+    // After an error the old session's outcome is unknown: the server is told to close it, so that
+    // its code cannot be paid beside the new one.
+    const cancelUrl = this._status === CheckoutStatus.error ? this.#run?.session.cancelUrl : undefined;
+    if (cancelUrl) postCancel(cancelUrl);
     this.#forget(sessionUrl);
     await this.#createSession(sessionUrl, newIdempotencyKey(), this.environment);
   }

@@ -87,6 +87,19 @@ describe('SPEC §6 outcomes: exactly one terminal event per session', () => {
     await expect(second.el).to.be.accessible();
   });
 
+  it('retry() after an error tells the server to close the old session (its cancelUrl); after a failure it need not', async () => {
+    const s = await scenario({ status: [{ status: 401, body: { code: 'unauthorized' } }] });
+    const { el, events } = await mount({ sessionUrl: s.sessionUrl });
+    await waitForEvent(events, 'alipayhk-error');
+    await s.script({ status: [{ body: { status: 'failed', failureCode: 'declined' } }] });
+    await el.retry();
+    await until(async () => (await s.requests('cancel')).length === 1, 'the old session closed');
+    await waitForEvent(events, 'alipayhk-failure');
+    await el.retry();
+    await until(async () => (await s.requests('create')).length === 3, 'a third session');
+    expect(await s.requests('cancel')).to.have.length(1);
+  });
+
   it('a session that arrives already final settles at once', async () => {
     const s = await scenario({ create: [{ status: 201, session: { status: 'succeeded' } }] });
     const { events } = await mount({ sessionUrl: s.sessionUrl });
