@@ -368,3 +368,33 @@ describe('the review\'s cases: lost answers, late payments, late reports', () =>
     }
   });
 });
+
+describe('a report outlives the process that wrote it', () => {
+  it("the change is stored with its report: when the process that found it stops before delivering, another process's reconciler delivers it", async () => {
+    const store = memoryStore();
+    const calls = [];
+    // Process A: its hook fails, and A stops (close(): no more timers) before it can retry.
+    const shop = await startMerchant({ store, logger: quietLogger, reconcileIntervalMs: 0, onStatusChange: () => { throw new Error('A is going down'); } });
+    // Process B: the same store, its reconciler running, a hook that works.
+    const b = createCheckoutHandler({
+      basePath: '/api/alipayhk',
+      provider: providers.checkoutCom({ ...shop.sandbox.adapterOptions, logger: quietLogger }),
+      store,
+      order: () => ({ amount: { value: 12345, currency: 'HKD' }, reference: 'B' }),
+      returnUrl: 'https://shop.example/checkout/return',
+      logger: quietLogger,
+      reconcileIntervalMs: 50,
+      onStatusChange: (change) => void calls.push(change),
+    });
+    try {
+      const { body: session } = await shop.create({ environment: IPHONE });
+      await shop.wallet(session, 'approve'); // the webhook reaches A, whose hook throws
+      await shop.handler.close();
+      await until(() => calls.length === 1);
+      assert.deepEqual([calls[0].eventId, calls[0].previous, calls[0].session.status], [`${session.id}.succeeded`, 'pending', 'succeeded']);
+    } finally {
+      await b.close();
+      await shop.close();
+    }
+  });
+});
