@@ -3,12 +3,14 @@
 // server of each change through an outbox, and reconcile the sessions whose outcome is overdue.
 // The HTTP layer (handler.ts) and the merchant's own calls (handler.getSession, reconcile) are two
 // doors to these same operations.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http.js';
 import { idempotentAttempts, type Claim } from './idempotency.js';
+import { ATTENTION, createOutbox, LONGEST_PAUSE_MS, withLease, type StatusChange } from './outbox.js';
 import { mismatchOf } from './payment-match.js';
-import { ProviderError, ProviderRequestError, type Logger, type PaymentProvider, type ProviderPaymentState, type ProviderWebhookEvent, type ProviderWebhookNotice } from './providers/types.js';
+import { refundSession } from './refunds.js';
+import { ProviderRequestError, type Logger, type PaymentProvider, type ProviderPaymentState, type ProviderWebhookEvent, type ProviderWebhookNotice } from './providers/types.js';
 import type { SessionStore } from './store.js';
 import type { Environment, Order, PaymentStatus, SessionInfo, StoredSession } from './types.js';
 
@@ -34,13 +36,6 @@ export class OrderError extends Error {
   ) {
     super(message);
   }
-}
-
-/** What `onStatusChange` is told: one change of one session, with an id stable across retries. */
-export interface StatusChange {
-  eventId: string;
-  session: SessionInfo;
-  previous: PaymentStatus;
 }
 
 export interface PaymentSessionsOptions {
@@ -78,16 +73,8 @@ export interface CreateRequest {
 const IDEMPOTENT_WAIT_MS = 20_000;
 export const SESSION_ID = /^cs_[0-9a-f]{32}$/;
 const AMOUNT_MISMATCH = { failureCode: 'amount_mismatch', failureMessage: 'The payment does not match this order.' };
-/** The store's list of sessions that need the reconciler: pending ones, and undelivered reports. */
-const ATTENTION = 'attention';
 /** How many due sessions one reconciliation looks at. */
 const RECONCILE_BATCH = 100;
-/** How long one process holds a session it reconciles, or whose reports it delivers. */
-const LEASE_MS = 60_000;
-/** The longest pause between two checks of a pending session, and between two deliveries of a report. */
-const LONGEST_PAUSE_MS = 30 * 60_000;
-/** When another delivery of the same session is under way: look again this much later. */
-const BUSY_RETRY_MS = 250;
 /** How long a fresh report is left to the process that wrote it before a reconciler delivers it. */
 const DELIVERY_GRACE_MS = 30_000;
 
@@ -123,6 +110,8 @@ export function sessionInfo(session: StoredSession): SessionInfo {
 /** True while the provider may still take money for the session: pending, or cancelled here only. */
 const stillOpen = (session: StoredSession) => session.status === 'pending' || session.cancelledLocally === true;
 
+export type { StatusChange } from './outbox.js';
+
 export function paymentSessions(options: PaymentSessionsOptions) {
   const { store, provider, logger } = options;
   const ttl = options.sessionTtlMs;
@@ -135,10 +124,9 @@ export function paymentSessions(options: PaymentSessionsOptions) {
   const paymentKey = (paymentId: string) => `payment:${provider.name}:${paymentId}`;
   /** Timers of this process: deferred provider checks (an Omise notice inside the interval) and report retries. */
   const deferredChecks = new Map<string, ReturnType<typeof setTimeout>>();
-  const deliveryRetries = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Failed deliveries so far, by session, in this process: the pause before the next one doubles. */
-  const deliveryFailures = new Map<string, number>();
   let closed = false;
+  const outbox = createOutbox({ store, ttl, sessionKey, sessionInfo, hook: options.onStatusChange, logger });
+  const deliver = outbox.deliver;
   const attempts = idempotentAttempts<StoredSession>({
     store,
     namespace: options.namespace,
@@ -153,20 +141,6 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     logger,
     idOf: (session) => (session as StoredSession).id,
   });
-
-  /** Runs `work` holding a short lease on `name` in the store; false when another process holds it. */
-  async function withLease(name: string, work: () => Promise<void>): Promise<boolean> {
-    const key = `lease:${name}`;
-    const token = randomUUID();
-    if (!(await store.create(key, token, LEASE_MS))) return false;
-    try {
-      await work();
-    } finally {
-      const held = await store.get<string>(key).catch(() => undefined);
-      if (held?.value === token) await store.updateIfVersion(key, held.version, token, 1).catch(() => false);
-    }
-    return true;
-  }
 
   /**
    * Applies a provider answer: only from pending to a final status, each event once, and only
@@ -224,66 +198,6 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     options.notify(withReport);
     if (withReport.outbox?.length) void deliver(next.id);
     return true;
-  }
-
-  /**
-   * Tells the merchant's server of the session's undelivered changes, oldest first, each removed
-   * only once the hook returned. One process at a time (a lease); a hook that throws is retried
-   * after a pause that doubles, by this process and, should it die, by any reconciler.
-   */
-  async function deliver(sessionId: string): Promise<void> {
-    const hook = options.onStatusChange;
-    if (!hook || closed) return;
-    const delivered = await withLease(`deliver:${sessionId}`, async () => {
-      for (;;) {
-        const current = await store.get<StoredSession>(sessionKey(sessionId));
-        const report = current?.value.outbox?.[0];
-        if (!current || !report) {
-          deliveryFailures.delete(sessionId);
-          return;
-        }
-        try {
-          // The session as it is now (a later change may be waiting behind this report).
-          await hook({ eventId: report.eventId, session: sessionInfo(current.value), previous: report.previous });
-        } catch (error) {
-          const failures = (deliveryFailures.get(sessionId) ?? 0) + 1;
-          deliveryFailures.set(sessionId, failures);
-          const pauseMs = Math.min(1000 * 2 ** (failures - 1), LONGEST_PAUSE_MS);
-          logger.error(`alipayhk-checkout: onStatusChange(${report.eventId}) threw (${(error as Error)?.message ?? error}); retried in ${pauseMs} ms`);
-          await store.schedule(ATTENTION, sessionId, Date.now() + pauseMs);
-          retryDelivery(sessionId, pauseMs);
-          return;
-        }
-        deliveryFailures.delete(sessionId);
-        await removeReport(sessionId, report.eventId);
-      }
-    }).catch((error) => {
-      logger.error(`alipayhk-checkout: delivering the changes of ${sessionId}: ${(error as Error).message}`);
-      return true;
-    });
-    // Another delivery holds the session: it may have looked at the outbox just before this report
-    // was written. Look again in a moment rather than leave the report to the reconciler.
-    if (!delivered) retryDelivery(sessionId, BUSY_RETRY_MS);
-  }
-
-  function retryDelivery(sessionId: string, pauseMs: number): void {
-    if (closed) return;
-    clearTimeout(deliveryRetries.get(sessionId));
-    const timer = setTimeout(() => {
-      deliveryRetries.delete(sessionId);
-      void deliver(sessionId);
-    }, pauseMs);
-    timer.unref?.();
-    deliveryRetries.set(sessionId, timer);
-  }
-
-  async function removeReport(sessionId: string, eventId: string): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const current = await store.get<StoredSession>(sessionKey(sessionId));
-      if (!current) return;
-      const outbox = (current.value.outbox ?? []).filter((report) => report.eventId !== eventId);
-      if (await store.updateIfVersion(sessionKey(sessionId), current.version, { ...current.value, outbox }, ttl)) return;
-    }
   }
 
   /** The work of one create attempt: the merchant's order, the provider's payment, the session. */
@@ -442,78 +356,6 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     throw new Error(`session ${sessionId} kept changing under a cancel`);
   }
 
-  /**
-   * Gives back money of a session that succeeded: all that is left by default, never more than
-   * was paid. The amount is reserved in the session first (so that two refunds cannot both take
-   * the rest), then the provider is asked under a key unique to this refund; `refundedAmount`
-   * grows, and the change is reported, once it accepted.
-   */
-  async function refund(sessionId: string, request: { amount?: number; reason?: string } = {}): Promise<SessionInfo> {
-    if (request.amount !== undefined && (!Number.isSafeInteger(request.amount) || request.amount <= 0)) {
-      throw new TypeError('refund: options.amount must be a positive integer of minor units');
-    }
-    let reserved: { index: number; amount: number; session: StoredSession } | undefined;
-    for (let attempt = 0; attempt < 10 && !reserved; attempt++) {
-      const current = await store.get<StoredSession>(sessionKey(sessionId));
-      if (!current) throw new HttpError(404, 'session_not_found', 'No such session');
-      const session = current.value;
-      if (session.status !== 'succeeded') throw new HttpError(409, 'not_refundable', `Only a session that succeeded can be refunded (this one is ${session.status})`);
-      const refunds = session.refunds ?? [];
-      if (refunds.some((r) => r.state === 'requested')) {
-        throw new HttpError(409, 'refund_in_progress', 'Another refund of this session is being asked for, or its outcome was lost: check it at the provider');
-      }
-      const remaining = session.amount.value - refunds.filter((r) => r.state !== 'failed').reduce((sum, r) => sum + r.amount, 0);
-      const amount = request.amount ?? remaining;
-      if (amount <= 0 || amount > remaining) throw new HttpError(409, 'refund_exceeds_payment', `At most ${remaining} minor units are left to refund`);
-      const next: StoredSession = { ...session, refunds: [...refunds, { amount, state: 'requested', ...(request.reason ? { reason: request.reason } : {}) }] };
-      if (await store.updateIfVersion(sessionKey(sessionId), current.version, next, ttl)) reserved = { index: refunds.length, amount, session };
-    }
-    if (!reserved) throw new Error(`session ${sessionId} kept changing under a refund`);
-    const { index, amount, session } = reserved;
-    const settleRefund = async (change: (refunds: NonNullable<StoredSession['refunds']>, session: StoredSession) => StoredSession | undefined) => {
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const current = await store.get<StoredSession>(sessionKey(sessionId));
-        if (!current) return undefined;
-        const next = change([...(current.value.refunds ?? [])], current.value);
-        if (!next) return current.value;
-        if (await changeSession(current, next, `${sessionId}.refund.${index + 1}`)) return next;
-      }
-      throw new Error(`session ${sessionId} kept changing under a refund`);
-    };
-    let accepted;
-    try {
-      accepted = await provider.refundPayment({
-        paymentId: session.providerPaymentId,
-        payment: { amount: session.amount, reference: session.providerReference ?? session.reference, sessionId },
-        amount: { value: amount, currency: session.amount.currency },
-        idempotencyKey: `${sessionId}-refund-${index + 1}`,
-        ...(request.reason ? { reason: request.reason } : {}),
-      });
-    } catch (error) {
-      const refused = error instanceof ProviderRequestError || (error instanceof ProviderError && (error.httpStatus ?? 0) >= 400 && (error.httpStatus ?? 0) < 500);
-      if (!refused) {
-        // No answer, or a 5xx: the provider may have refunded all the same. The amount stays
-        // reserved, so that no second refund can take it again.
-        logger.error(`alipayhk-checkout: refund ${index + 1} of ${sessionId}: the outcome is unknown (${(error as Error).message}); the amount stays reserved: check the refund at ${provider.name}`);
-        throw error;
-      }
-      // Refused: the amount is free again. The entry stays, as failed, so that its key is never sent again.
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const current = await store.get<StoredSession>(sessionKey(sessionId));
-        if (!current) break;
-        const refunds = [...(current.value.refunds ?? [])];
-        refunds[index] = { ...refunds[index]!, state: 'failed' };
-        if (await store.updateIfVersion(sessionKey(sessionId), current.version, { ...current.value, refunds }, ttl)) break;
-      }
-      throw error;
-    }
-    const next = await settleRefund((refunds, current) => {
-      refunds[index] = { ...refunds[index]!, state: 'accepted', refundId: accepted.refundId };
-      return { ...current, refunds, refundedAmount: (current.refundedAmount ?? 0) + amount, updatedAt: new Date().toISOString() };
-    });
-    return sessionInfo(next ?? session);
-  }
-
   /** Forgets old provider-check times now and then, not on every request: this is the polling hot path. */
   function pruneProviderChecks(now: number): void {
     if (lastProviderCheck.size <= 10_000 || now < nextPruneAt) return;
@@ -577,7 +419,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     let changed = 0;
     for (const sessionId of await store.due(ATTENTION, Date.now(), RECONCILE_BATCH)) {
       try {
-        await withLease(`reconcile:${sessionId}`, async () => {
+        await withLease(store, `reconcile:${sessionId}`, async () => {
           const stored = await store.get<StoredSession>(sessionKey(sessionId));
           if (!stored) return store.unschedule(ATTENTION, sessionId);
           if (stillOpen(stored.value)) {
@@ -681,16 +523,16 @@ export function paymentSessions(options: PaymentSessionsOptions) {
 
     async refund(sessionId: string, request?: { amount?: number; reason?: string }): Promise<SessionInfo> {
       if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new HttpError(404, 'session_not_found', 'No such session');
-      return refund(sessionId, request);
+      return refundSession({ store, provider, ttl, logger, sessionKey, changeSession, sessionInfo }, sessionId, request);
     },
 
     /** Stops this process's timers; what they would have done is left to the reconciler. */
     async close(): Promise<void> {
       closed = true;
       clearInterval(reconcileTimer);
-      for (const timer of [...deferredChecks.values(), ...deliveryRetries.values()]) clearTimeout(timer);
+      for (const timer of deferredChecks.values()) clearTimeout(timer);
       deferredChecks.clear();
-      deliveryRetries.clear();
+      outbox.close();
       await reconciling?.catch(() => undefined);
     },
   };
