@@ -34,7 +34,9 @@ describe('faults: the network', () => {
       const { events } = await mount({ sessionUrl: s.sessionUrl });
       await waitForEvent(events, 'alipayhk-success');
       const polls = await s.requests('status');
-      expect(polls).to.have.length(2);
+      // Two, unless a loaded machine also let a quick answer run past the 300 ms (it failed so once
+      // in WebKit on CI): what counts is that the hanging one was given up and asked again.
+      expect(polls.length).to.be.at.least(2);
       // Nothing else aborts a request of an element that stays in the page: the timeout did.
       expect(polls[0].abandoned, 'the hanging request was aborted').to.equal(true);
     } finally {
