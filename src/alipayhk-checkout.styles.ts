@@ -1,5 +1,7 @@
 import { css } from 'lit';
 
+// The QR is never drawn under 160 CSS px (max() below), the Alipay+ code-scanning standard's
+// minimum, whatever --alipayhk-qr-size says. (A comment inside css`` would ship to every page.)
 export const styles = css`
   :host {
     --alipayhk-brand-color: #0b5ed7;
@@ -44,8 +46,8 @@ export const styles = css`
     font-size: 0.875em;
   }
   .qr {
-    width: var(--alipayhk-qr-size);
-    height: var(--alipayhk-qr-size);
+    width: max(160px, var(--alipayhk-qr-size));
+    height: max(160px, var(--alipayhk-qr-size));
     background: #fff;
   }
   .qr path {

@@ -5,9 +5,9 @@ import type { QrMatrix } from './qr.js';
 
 const QUIET_ZONE = 4;
 
-/** Encodes `content` (error correction M, as AlipayHK codes use) into SVG path data. */
+/** Encodes `content` into SVG path data: error correction Q, as the Alipay+ code-scanning standard asks. */
 export function encodeQrMatrix(content: string): QrMatrix {
-  const { modules } = create(content, { errorCorrectionLevel: 'M' });
+  const { modules } = create(content, { errorCorrectionLevel: 'Q' });
   const { size, data } = modules;
   let path = '';
   for (let row = 0; row < size; row++) {

@@ -24,7 +24,7 @@ export function loadQrEncoder(): Promise<QrEncoder> {
   return encoder;
 }
 
-/** Encodes `content` (error correction M) into SVG path data, loading the encoder if need be. */
+/** Encodes `content` (error correction Q) into SVG path data, loading the encoder if need be. */
 export async function encodeQr(content: string): Promise<QrMatrix> {
   return (await loadQrEncoder()).encodeQrMatrix(content);
 }

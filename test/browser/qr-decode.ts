@@ -23,3 +23,23 @@ export async function decodeRenderedQr(svg: SVGSVGElement): Promise<string | und
   const side = svg.viewBox.baseVal.width;
   return decodeQrPath(path, side);
 }
+
+/**
+ * The error-correction level a QR was made with, read from its format information as ISO/IEC
+ * 18004 places it (the two most significant of its 15 bits at row 8, columns 0 and 1, masked with
+ * 101010000010010): L, M, Q or H.
+ */
+export function errorCorrectionLevel(path: string, sideModules: number, quietZone = 4): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = sideModules;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, sideModules, sideModules);
+  context.fillStyle = '#000';
+  context.fill(new Path2D(path));
+  const dark = (row: number, col: number) => context.getImageData(col + quietZone, row + quietZone, 1, 1).data[0]! < 128;
+  const bit14 = Number(dark(8, 0)) ^ 1;
+  const bit13 = Number(dark(8, 1)) ^ 0;
+  const levels: Record<string, string> = { '01': 'L', '00': 'M', '11': 'Q', '10': 'H' };
+  return levels[`${bit14}${bit13}`]!;
+}

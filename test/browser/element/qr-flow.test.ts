@@ -40,6 +40,18 @@ describe('SPEC §2–3 desktop: create a session and show its QR', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('draws the QR at least 160 CSS px wide, even when the page asks for less', async () => {
+    const s = await scenario();
+    const { el } = await mount({ sessionUrl: s.sessionUrl });
+    await until(() => !!shadow(el).querySelector('svg[part="qr"] path'), 'QR drawn');
+    const qr = () => shadow(el).querySelector('svg[part="qr"]')!.getBoundingClientRect().width;
+    expect(qr()).to.equal(200);
+    el.style.setProperty('--alipayhk-qr-size', '100px');
+    expect(qr()).to.equal(160);
+    el.style.setProperty('--alipayhk-qr-size', '240px');
+    expect(qr()).to.equal(240);
+  });
+
   it('polls the status URL with Accept: application/json while the QR is shown', async () => {
     const s = await scenario();
     const { events } = await mount({ sessionUrl: s.sessionUrl });

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { encodeQr } from '../../../src/lib/qr.js';
-import { decodeQrPath } from '../qr-decode.js';
+import { decodeQrPath, errorCorrectionLevel } from '../qr-decode.js';
 
 describe('QR encoding', () => {
   it('encodes content into a path that decodes back to it', async () => {
@@ -10,6 +10,13 @@ describe('QR encoding', () => {
     expect(qr.side, 'a quiet zone of 4 modules each side').to.equal(qr.size + 8);
     expect(qr.path).to.match(/^M\d/);
     expect(await decodeQrPath(qr.path, qr.side)).to.equal(content);
+  });
+
+  it('uses error correction Q, as the Alipay+ code-scanning standard asks (read from the format information)', async () => {
+    for (const content of ['https://qr.alipay.com/bax03431ljhokirwl38f00a7', 'https://render.alipay.hk/p/s/i/?scheme=alipayhk%3A%2F%2Fplatformapi']) {
+      const qr = await encodeQr(content);
+      expect(errorCorrectionLevel(qr.path, qr.side)).to.equal('Q');
+    }
   });
 
   it('rejects content too long for any QR version', async () => {
