@@ -94,7 +94,7 @@ async function pay(page, session, button) {
 
 async function checkout(provider, { device, path = '/demo/' } = {}) {
   const page = await shopPage({ device });
-  await page.goto(`${demo.origin}${path}?device=desktop&provider=${provider}`);
+  await page.goto(`${demo.origin}${path}?device=detected&provider=${provider}`);
   return { page, session: await readySession(page) };
 }
 
