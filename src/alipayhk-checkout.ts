@@ -217,8 +217,9 @@ export class AlipayHKCheckout extends LitElement {
       return;
     }
     let record = loadResume(this.#storage, sessionUrl);
-    if (record?.contextFingerprint !== undefined && record.contextFingerprint !== contextFingerprint(this.context)) {
-      // Made for another cart: its code must not stay payable, and this page gets its own session.
+    // Made for another cart: its code must not stay payable, and this page gets its own session. Not
+    // when the shopper was sent to the wallet with it: they may have paid, and this is the way back.
+    if (record?.contextFingerprint !== undefined && !record.redirected && record.contextFingerprint !== contextFingerprint(this.context)) {
       if (record.session?.cancelUrl) postCancel(record.session.cancelUrl);
       this.#forget(sessionUrl);
       record = undefined;

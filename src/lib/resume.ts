@@ -68,12 +68,18 @@ export function clearResume(storage: StorageLike | undefined, sessionUrl: string
  * (FNV-1a over sorted-key JSON: a cart's identity, not a secret.)
  */
 export function contextFingerprint(context: unknown): string {
-  const json =
-    JSON.stringify(context, (_key, value: unknown) =>
-      value && typeof value === 'object' && !Array.isArray(value)
-        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
-        : value,
-    ) ?? 'undefined';
+  let json: string;
+  try {
+    json =
+      JSON.stringify(context, (_key, value: unknown) =>
+        value && typeof value === 'object' && !Array.isArray(value)
+          ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
+          : value,
+      ) ?? 'undefined';
+  } catch {
+    // Not JSON (a BigInt, a cycle): the create request fails on it, and says so, a moment later.
+    json = '';
+  }
   let hash = 0x811c9dc5;
   for (let i = 0; i < json.length; i++) {
     hash ^= json.charCodeAt(i);

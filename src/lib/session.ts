@@ -32,7 +32,8 @@ export interface CheckoutSession {
   cancelUrl?: string;
 }
 
-const MAX_QR_CONTENT = 2048;
+/** What a QR at error correction Q (the Alipay+ standard) holds at most, in bytes. */
+const MAX_QR_CONTENT = 1663;
 const MAX_TEXT = 256;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 // Content with one of these schemes is never encoded or linked, even as a QR.

@@ -26,6 +26,7 @@ class ResponseStandIn {
   readonly response: Promise<Response>;
   #resolve!: (response: Response) => void;
   onCancel: () => void = () => undefined;
+  onEnd: () => void = () => undefined;
 
   constructor() {
     this.response = new Promise((resolve) => (this.#resolve = resolve));
@@ -53,6 +54,7 @@ class ResponseStandIn {
     if (!this.#ended) {
       this.#ended = true;
       this.#controller.close();
+      this.onEnd();
     }
     return this;
   }
@@ -71,12 +73,20 @@ export function fetchDoor(handle: NodeHandle): (request: Request) => Promise<Res
   return async (request: Request): Promise<Response> => {
     if (!(request instanceof Request)) throw new TypeError('handler.fetch: a Request is required');
     const url = new URL(request.url);
-    // A stream that does not close when its body ends: on node:http, 'close' means the client left.
-    const body = new Readable({ autoDestroy: false, read() {} });
-    (async () => {
-      if (request.body) for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) body.push(Buffer.from(chunk));
-      body.push(null);
-    })().catch((error: Error) => body.destroy(error));
+    // The body is read from the client only as the route reads it (a route that answers without
+    // it, or refuses it as too large, never downloads it), and the stream does not close when the
+    // body ends: on node:http, 'close' means the client left.
+    const reader = request.body?.getReader();
+    const body = new Readable({
+      autoDestroy: false,
+      read() {
+        if (!reader) return void this.push(null);
+        reader.read().then(
+          ({ done, value }) => void this.push(done ? null : Buffer.from(value)),
+          (error: Error) => this.destroy(error),
+        );
+      },
+    });
     const req = Object.assign(body, {
       method: request.method,
       url: url.pathname + url.search,
@@ -85,13 +95,23 @@ export function fetchDoor(handle: NodeHandle): (request: Request) => Promise<Res
     }) as unknown as IncomingMessage;
     const res = new ResponseStandIn();
     // A client that goes away closes the request, as on node:http: the status stream stops.
-    const closed = () => req.emit('close');
+    const signal = request.signal;
+    const closed = () => {
+      signal?.removeEventListener('abort', closed);
+      req.emit('close');
+    };
     res.onCancel = closed;
-    request.signal?.addEventListener('abort', closed, { once: true });
-    const done = handle(req, res as unknown as ServerResponse).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end('{"code":"internal_error","message":"Internal error"}');
-    });
-    void done;
+    res.onEnd = () => signal?.removeEventListener('abort', closed);
+    if (signal?.aborted) queueMicrotask(closed);
+    else signal?.addEventListener('abort', closed, { once: true });
+    void handle(req, res as unknown as ServerResponse)
+      .catch(() => {
+        // The routes answer their own errors; this is for one that escaped them.
+        if (res.headersSent) res.end();
+        else res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end('{"code":"internal_error","message":"Internal error"}');
+      })
+      // Whatever the route left unread is not downloaded.
+      .finally(() => void reader?.cancel().catch(() => undefined));
     return res.response;
   };
 }

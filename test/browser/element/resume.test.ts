@@ -23,6 +23,19 @@ describe('SPEC §6a resume: a reload while pending polls the same session, no se
     expect(creates[1].body.context).to.deep.equal({ cart: 'C-1', items: 3 });
   });
 
+  it('back from the wallet with another context, the session is resumed, not cancelled: the shopper may have paid', async () => {
+    const s = await scenario({ status: [{ body: { status: 'pending' } }] });
+    const first = await mount({ sessionUrl: s.sessionUrl, flow: 'redirect', context: { cart: 'C-1' } });
+    await waitForEvent(first.events, 'alipayhk-ready');
+    shadow(first.el).querySelector<HTMLButtonElement>('button')!.click(); // to the wallet
+    first.el.remove();
+    await s.script({ status: [{ body: { status: 'succeeded' } }] });
+    const back = await mount({ sessionUrl: s.sessionUrl, flow: 'redirect', context: { cart: 'C-1', emptied: true } });
+    await waitForEvent(back.events, 'alipayhk-success');
+    expect(await s.requests('cancel')).to.have.length(0);
+    expect(await s.requests('create')).to.have.length(1);
+  });
+
   it('a new element with the same session-url resumes the pending session', async () => {
     const s = await scenario({ status: [{ body: { status: 'pending' } }] });
     const first = await mount({ sessionUrl: s.sessionUrl });

@@ -19,6 +19,13 @@ describe('QR encoding', () => {
     }
   });
 
+  it('encodes the longest content a session may carry (1663 bytes) at level Q', async () => {
+    const content = `https://qr.alipay.com/${'x'.repeat(1663 - 22)}`;
+    const qr = await encodeQr(content);
+    expect(errorCorrectionLevel(qr.path, qr.side)).to.equal('Q');
+    expect(await decodeQrPath(qr.path, qr.side)).to.equal(content);
+  });
+
   it('rejects content too long for any QR version', async () => {
     let error: unknown;
     try {

@@ -53,4 +53,11 @@ describe('SPEC §6a the context fingerprint', () => {
     );
     expect(seen.size).to.equal(9);
   });
+
+  it('a context that is not JSON (a BigInt, a cycle) gives a fingerprint, not an exception', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(contextFingerprint({ n: 1n })).to.be.a('string');
+    expect(contextFingerprint(cycle)).to.be.a('string');
+  });
 });

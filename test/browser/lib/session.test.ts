@@ -120,9 +120,10 @@ describe('SPEC §3 parseSession: every rule names its field', () => {
     expect(parseSession({ ...valid(), redirectUrl: 'pay' }, BASE).redirectUrl).to.equal('https://shop.example/checkout/pay');
   });
 
-  it('qrCode: a string of 1 to 2048 characters, never a javascript: or data: URL', () => {
+  it('qrCode: a string of 1 to 1663 characters (what a QR holds at error correction Q), never a javascript: or data: URL', () => {
     rejects({ ...valid(), qrCode: '' }, 'qrCode');
-    rejects({ ...valid(), qrCode: 'x'.repeat(2049) }, 'qrCode');
+    rejects({ ...valid(), qrCode: 'x'.repeat(1664) }, 'qrCode');
+    expect(parseSession({ ...valid(), qrCode: 'x'.repeat(1663) }, BASE).qrCode).to.have.length(1663);
     rejects({ ...valid(), qrCode: {} }, 'qrCode');
     rejects({ ...valid(), qrCode: 'javascript:alert(1)' }, 'qrCode');
     rejects({ ...valid(), qrCode: 'DATA:text/html,x' }, 'qrCode');

@@ -68,6 +68,24 @@ describe('handler.fetch: the Fetch API door', () => {
     assert.ok(changes.some((c) => c.eventId === `${session.id}.succeeded`));
   });
 
+  it('reads a request body only as far as the route needs it: a refused upload is not downloaded', async () => {
+    for (const [path, status] of [['/api/alipayhk/sessions', 413], ['/api/alipayhk/sessions/cs_00000000000000000000000000000000/status', 404]]) {
+      let pulled = 0;
+      const body = new ReadableStream({
+        pull(controller) {
+          pulled += 1;
+          if (pulled > 300) return controller.close();
+          controller.enqueue(new Uint8Array(1024 * 1024)); // 300 MB in all, made only when asked
+        },
+      });
+      const answer = await handler.fetch(new Request(`https://shop.example${path}`, { method: 'POST', headers: { 'Idempotency-Key': crypto.randomUUID() }, body, duplex: 'half' }));
+      assert.equal(answer.status, status, path);
+      await answer.text();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(pulled < 5, `${path}: ${pulled} MB pulled`);
+    }
+  });
+
   it('cancels through the cancel route; refuses bad input with JSON errors; answers 404 outside its base path', async () => {
     const session = await (await create()).json();
     const cancelled = await handler.fetch(new Request(`https://shop.example${session.cancelUrl}`, { method: 'POST' }));
