@@ -10,7 +10,6 @@ type NodeHandle = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 /** A response under way: headers settle the Response, writes feed its body (a status stream never ends on its own). */
 class ResponseStandIn {
   headersSent = false;
-  #listeners = new Map<string, Array<(...args: unknown[]) => void>>();
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #ended = false;
   readonly body = new ReadableStream<Uint8Array>({
@@ -59,13 +58,9 @@ class ResponseStandIn {
     return this;
   }
 
-  once(event: string, listener: (...args: unknown[]) => void): this {
-    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
+  /** The routes listen for 'error' on a node:http response; a Fetch body stream has none to give. */
+  once(): this {
     return this;
-  }
-
-  on(event: string, listener: (...args: unknown[]) => void): this {
-    return this.once(event, listener);
   }
 }
 

@@ -71,7 +71,7 @@ export interface CreateRequest {
 
 /** How long a create with the same Idempotency-Key as another process's waits for it. */
 const IDEMPOTENT_WAIT_MS = 20_000;
-export const SESSION_ID = /^cs_[0-9a-f]{32}$/;
+const SESSION_ID = /^cs_[0-9a-f]{32}$/;
 const AMOUNT_MISMATCH = { failureCode: 'amount_mismatch', failureMessage: 'The payment does not match this order.' };
 /** How many due sessions one reconciliation looks at. */
 const RECONCILE_BATCH = 100;

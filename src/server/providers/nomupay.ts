@@ -12,7 +12,7 @@
 // The JWS work is done by `jose`, the standard JOSE library.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
-import type { Environment, PaymentStatus } from '../types.js';
+import type { Environment, Money, PaymentStatus } from '../types.js';
 import { callJson, checkAmount, failureFields, requireSecret, requireText, signaturesOf, statedPayment, statusMapper, webhookJson, type AmountLimit } from './shared.js';
 import {
   ProviderError,
@@ -161,26 +161,26 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
     }
   }
 
+  /**
+   * A signed call to `pathAndQuery`, retried once: safe, since a GET changes nothing and every
+   * POST here carries an idempotency key of its own (kept by NomuPay for a week).
+   */
+  const signedCall = (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) =>
+    callJson({ method, url: `${baseUrl}${pathAndQuery}`, headers: {}, sign: signer(method, pathAndQuery), retries: 1, timeoutMs: options.timeoutMs, body });
+  /** `amount` as NomuPay's create request shows it: in the unit the merchant set, currency in lower case. */
+  const amountOf = (money: Money) => ({ value: toValue(money.value), currency: money.currency.toLowerCase() });
+
   return {
     name: 'nomupay',
     mapStatus,
 
     async createPayment(input: CreatePaymentInput): Promise<ProviderPayment> {
       checkAmount('NomuPay', input.amount, NOMUPAY_LIMITS);
-      const pathAndQuery = `/v1/payments?idempotencyKey=${encodeURIComponent(input.idempotencyKey)}`;
-      const { status, body } = await callJson({
-        timeoutMs: options.timeoutMs,
-        method: 'POST',
-        url: `${baseUrl}${pathAndQuery}`,
-        headers: {},
-        sign: signer('POST', pathAndQuery),
-        retries: 1, // safe: NomuPay keeps the idempotency key (this session's own) for a week
-        body: {
-          processingAccountId,
-          merchantReference: input.sessionId,
-          amount: { value: toValue(input.amount.value), currency: input.amount.currency.toLowerCase() },
-          paymentMethod: { type: 'alipay_hk', alipayHk: { returnUrl: input.returnUrl, flowType: nomupayFlowType(input.environment) } },
-        },
+      const { status, body } = await signedCall('POST', `/v1/payments?idempotencyKey=${encodeURIComponent(input.idempotencyKey)}`, {
+        processingAccountId,
+        merchantReference: input.sessionId,
+        amount: amountOf(input.amount),
+        paymentMethod: { type: 'alipay_hk', alipayHk: { returnUrl: input.returnUrl, flowType: nomupayFlowType(input.environment) } },
       });
       if (status !== 200 && status !== 201) throw new ProviderError(`nomupay: create payment answered HTTP ${status}`, status, body);
       const state = stateOf(body);
@@ -194,8 +194,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
     },
 
     async getPayment(paymentId: string): Promise<ProviderPaymentState> {
-      const path = `/v1/payments/${encodeURIComponent(paymentId)}`;
-      const { status, body } = await callJson({ method: 'GET', url: `${baseUrl}${path}`, headers: {}, sign: signer('GET', path), retries: 1, timeoutMs: options.timeoutMs });
+      const { status, body } = await signedCall('GET', `/v1/payments/${encodeURIComponent(paymentId)}`);
       if (status !== 200) throw new ProviderError(`nomupay: get payment answered HTTP ${status}`, status, body);
       return stateOf(body);
     },
@@ -204,15 +203,7 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
       // POST /v1/payments/{id}/refunds (NomuPay's plugin); its body is not in any document we
       // could read: the amount as in the create request is assumed (see the README).
       const pathAndQuery = `/v1/payments/${encodeURIComponent(input.paymentId)}/refunds?idempotencyKey=${encodeURIComponent(input.idempotencyKey)}`;
-      const { status, body } = await callJson({
-        timeoutMs: options.timeoutMs,
-        method: 'POST',
-        url: `${baseUrl}${pathAndQuery}`,
-        headers: {},
-        sign: signer('POST', pathAndQuery),
-        retries: 1, // safe: the idempotency key is this refund's own
-        body: { amount: { value: toValue(input.amount.value), currency: input.amount.currency.toLowerCase() } },
-      });
+      const { status, body } = await signedCall('POST', pathAndQuery, { amount: amountOf(input.amount) });
       if ((status !== 200 && status !== 201 && status !== 202) || typeof body?.id !== 'string') {
         throw new ProviderError(`nomupay: refund answered HTTP ${status}`, status, body);
       }

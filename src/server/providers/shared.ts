@@ -163,7 +163,7 @@ export function lookup<T>(table: Readonly<Record<string, T>>, key: unknown): T |
 }
 
 /** Shorter than this, a webhook secret or an API key could be guessed: it is not a real one. */
-export const MIN_SECRET_LENGTH = 16;
+const MIN_SECRET_LENGTH = 16;
 
 /**
  * Refuses a missing, empty or too short secret when the adapter is made, not at the first
@@ -194,13 +194,13 @@ function describe(value: unknown): string {
  * An amount as a provider's answer states it, or undefined when it states none. A garbled one
  * (a string, no currency) is kept as something that equals no amount, so that it never matches.
  */
-export function moneyOf(value: unknown, currency: unknown): Money | undefined {
+function moneyOf(value: unknown, currency: unknown): Money | undefined {
   if ((value === undefined || value === null) && (currency === undefined || currency === null)) return undefined;
   return { value: typeof value === 'number' ? value : Number.NaN, currency: typeof currency === 'string' ? currency.toUpperCase() : '' };
 }
 
 /** The reference an answer states, or undefined when it states none; a non-string one never matches. */
-export function referenceOf(value: unknown): string | undefined {
+function referenceOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : `[${typeof value}]`;
 }

@@ -4,8 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { providers, WebhookVerificationError, ProviderRequestError } from '../../../dist/server/index.js';
 import { checkoutComDeviceFields, checkoutComHost, CHECKOUT_COM_STATUSES } from '../../../dist/server/providers/index.js';
 import { checkoutComRequestErrors } from '../../../dist/server/sandbox/checkout-com.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
-import { ANDROID_APP, DESKTOP, fakeApi, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
+import { ANDROID_APP, DESKTOP, fakeApi, hmacSha256Hex, IPHONE, loadFixture, quietLogger } from './helpers.mjs';
 
 const fixture = (name) => loadFixture('checkout-com', name);
 

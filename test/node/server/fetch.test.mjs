@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCheckoutHandler, memoryStore, providers, startSandbox } from '../../../dist/server/index.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
-import { IPHONE, quietLogger } from './helpers.mjs';
+import { hmacSha256Hex, IPHONE, quietLogger } from './helpers.mjs';
 
 describe('handler.fetch: the Fetch API door', () => {
   let sandbox;

@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCheckoutHandler, OrderError, providers } from '../../../dist/server/index.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
-import { DESKTOP, IPHONE, listen, quietLogger, startMerchant } from './helpers.mjs';
+import { DESKTOP, hmacSha256Hex, IPHONE, listen, quietLogger, startMerchant } from './helpers.mjs';
 
 let merchant;
 before(async () => {

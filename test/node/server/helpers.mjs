@@ -1,11 +1,15 @@
 // Real servers on 127.0.0.1 for the server tests: a merchant backend (the handler under test
 // on node:http), the sandbox provider, and a scriptable stand-in for a provider's API.
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { createCheckoutHandler, memoryStore, providers, startSandbox } from '../../../dist/server/index.js';
 
 export const quietLogger = { warn() {}, error() {} };
+
+/** Hex HMAC-SHA256 of a body, as a provider signs a webhook: made here, not with the adapter's own helper. */
+export const hmacSha256Hex = (key, body) => createHmac('sha256', key).update(body).digest('hex');
 
 export const DESKTOP = { deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false };
 export const IPHONE = { deviceType: 'mobile', terminalType: 'WAP', osType: 'IOS', flow: 'redirect', inApp: false, inWallet: false };

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createCheckoutHandler, providers } from '../../../dist/server/index.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
 import { startDemoMerchant } from '../../../demo/merchant.mjs';
-import { DESKTOP, IPHONE, listen, quietLogger, rawRequest, startMerchant } from './helpers.mjs';
+import { DESKTOP, hmacSha256Hex, IPHONE, listen, quietLogger, rawRequest, startMerchant } from './helpers.mjs';
 
 /** Options that make each adapter, with secrets shaped like real ones. */
 const VALID = {

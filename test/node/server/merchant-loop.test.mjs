@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCheckoutHandler, memoryStore, providers } from '../../../dist/server/index.js';
-import { hmacSha256Hex } from '../../../dist/server/providers/shared.js';
-import { IPHONE, listen, quietLogger, startMerchant } from './helpers.mjs';
+import { hmacSha256Hex, IPHONE, listen, quietLogger, startMerchant } from './helpers.mjs';
 
 const PROVIDERS = ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay'];
 const until = async (condition, timeoutMs = 20_000) => {

@@ -92,7 +92,7 @@ describe('omise-node against the Omise sandbox', () => {
       assert.deepEqual([refundOfExpired.error?.object, refundOfExpired.error?.code], ['error', 'failed_refund']);
       assert.deepEqual([tooSmall.error?.object, tooSmall.error?.code], ['error', 'invalid_charge']);
       assert.deepEqual([unknown.error?.object, unknown.error?.code], ['error', 'not_found']);
-      // What the client sent is what the real API gets: JSON, the version header, Basic auth.
+      // The sandbox refuses a wrong key or an unknown Omise-Version: it took the client's JSON as one alipay_hk charge.
       assert.deepEqual(sandbox.payments().map((p) => p.request['source[type]']), ['alipay_hk']);
     } finally {
       await sandbox.close();
