@@ -9,6 +9,7 @@ import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 import { uaParserSlim } from './scripts/ua-parser-slim.mjs';
+import { cssLiteralsMinify } from './scripts/minify-css-literals.mjs';
 
 /**
  * A classic script cannot load the element lazily as the module build does (src/bundle.ts), so
@@ -53,6 +54,8 @@ export default defineConfig(({ mode }) => {
   if (mode === 'npm') {
     return {
       ...common,
+      // The CSS too is what every bundler would ship: minifying it here changes nothing but its size.
+      plugins: [cssLiteralsMinify()],
       build: {
         outDir: 'dist/npm',
         emptyOutDir: true,
@@ -82,7 +85,7 @@ export default defineConfig(({ mode }) => {
   const iife = mode === 'iife';
   return {
     ...common,
-    plugins: [uaParserSlim(), iife ? skipWithoutDom() : domFreeFromSeparateBuild()],
+    plugins: [uaParserSlim(), cssLiteralsMinify(), iife ? skipWithoutDom() : domFreeFromSeparateBuild()],
     build: {
       outDir: 'dist',
       emptyOutDir: false,
