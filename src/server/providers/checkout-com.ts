@@ -137,8 +137,9 @@ export function checkoutCom(options: CheckoutComOptions): PaymentProvider {
         // The 202 states the reference but not the amount; GET /payments/{id} and webhooks state both.
         ...factsOf(body),
         // A page of Alipay+'s on every terminal type: on WEB it shows the QR itself (Alipay+ cashier
-        // payment), on WAP / APP it opens the wallet. The browser goes there; it is never re-encoded.
-        ...(typeof redirect === 'string' ? { redirectUrl: redirect, flow: 'redirect' as const } : {}),
+        // payment), on WAP / APP it opens the wallet. It is never re-encoded: a desktop opens it in
+        // a popup, a phone goes there (the detected flow, SPEC §5).
+        ...(typeof redirect === 'string' ? { redirectUrl: redirect } : {}),
       };
     },
 

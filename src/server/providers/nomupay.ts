@@ -188,8 +188,9 @@ export function nomupay(options: NomuPayOptions): PaymentProvider {
       return {
         ...state,
         providerReference: input.sessionId,
-        // Both flow types answer with a page for this browser (qr_link: one that shows the QR).
-        ...(typeof url === 'string' ? { redirectUrl: url, flow: 'redirect' as const } : {}),
+        // Both flow types answer with a page for this browser (qr_link: one that shows the QR,
+        // opened in a popup on a desktop).
+        ...(typeof url === 'string' ? { redirectUrl: url } : {}),
       };
     },
 

@@ -122,8 +122,8 @@ export function omise(options: OmiseOptions): PaymentProvider {
       return {
         ...state,
         providerReference: input.reference,
-        // authorize_uri is Omise's own page, which shows the QR on a desktop: the browser goes there.
-        ...(typeof uri === 'string' ? { redirectUrl: uri, flow: 'redirect' as const } : {}),
+        // authorize_uri is Omise's own page, which shows the QR on a desktop (there, in a popup).
+        ...(typeof uri === 'string' ? { redirectUrl: uri } : {}),
         ...(typeof body.expires_at === 'string' ? { expiresAt: body.expires_at } : {}),
       };
     },

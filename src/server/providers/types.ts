@@ -30,8 +30,9 @@ export interface ProviderPayment extends ProviderPaymentState {
   redirectUrl?: string;
   expiresAt?: string;
   /**
-   * The flow the provider's answer calls for, when it is not the detected one: a hosted page
-   * that itself shows the QR (Omise, NomuPay qr_link, Worldpay) is a redirect even on a desktop.
+   * The flow the provider's answer calls for, when it is not the detected one (UQPAY answering a
+   * phone with a QR). A hosted page that itself shows the QR (Checkout.com WEB, Omise, NomuPay
+   * qr_link, Worldpay) keeps the detected flow: a desktop opens it in a popup (SPEC §5).
    */
   flow?: 'qr' | 'redirect';
   /** What the provider's webhooks name the payment by, when not `paymentId` (Worldpay: the transaction reference). */

@@ -229,7 +229,7 @@ export function uqpay(options: UqpayOptions): PaymentProvider {
         action?.type === 'QRCODE' && typeof action.redirectUrl === 'string'
           ? { qrCode: action.redirectUrl, flow: 'qr' as const }
           : action?.type === 'REDIRECT' && typeof redirect === 'string'
-            ? { redirectUrl: redirect, flow: 'redirect' as const }
+            ? { redirectUrl: redirect }
             : {};
       return { ...state, providerReference: input.sessionId, ...target, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
     },

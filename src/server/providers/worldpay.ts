@@ -211,7 +211,6 @@ export function worldpay(options: WorldpayOptions): PaymentProvider {
         providerReference: input.sessionId,
         eventKey: input.sessionId,
         redirectUrl: redirect,
-        flow: 'redirect',
       };
     },
 

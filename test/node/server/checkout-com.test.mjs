@@ -66,7 +66,7 @@ describe('checkout-com: create payment, as the seed documents it', () => {
     const href = fixture('create-payment-response')._links.redirect.href;
     // The reference the 202 states is read, for the handler to hold against the one sent (it differs here: the seed's order).
     assert.deepEqual(payment, {
-      paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', providerReference: 'A-1001', reference: 'ORD-5023-4E89', redirectUrl: href, flow: 'redirect',
+      paymentId: 'pay_bsrduhejxiuerlh32hb5n6dvae', providerStatus: 'Pending', status: 'pending', providerReference: 'A-1001', reference: 'ORD-5023-4E89', redirectUrl: href,
     });
   });
 

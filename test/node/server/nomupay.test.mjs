@@ -59,7 +59,7 @@ describe('nomupay: requests (docs.nomupay.com integration-up-api/security and /i
       assert.deepEqual(nomupayRequestErrors(documented, documented.processingAccountId), [], 'the sandbox takes the seed example');
       assert.deepEqual(payment, {
         paymentId: response.id, providerStatus: 'pending', status: 'pending', providerReference: 'cs_0123456789abcdef0123456789abcdef',
-        reference: response.merchantReference, redirectUrl: response.nextStep.redirect.url, flow: 'redirect',
+        reference: response.merchantReference, redirectUrl: response.nextStep.redirect.url,
       });
     });
   });

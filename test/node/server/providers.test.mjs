@@ -54,7 +54,7 @@ describe('omise (seed 000)', () => {
       assert.equal(request.body.amount, '150000');
       assert.equal(request.body.currency, 'SGD');
       assert.deepEqual(payment, {
-        paymentId: 'chrg_test_5x', providerStatus: 'pending', status: 'pending', providerReference: 'A-1001', redirectUrl: 'https://pay.omise.co/payments/x/authorize', flow: 'redirect',
+        paymentId: 'chrg_test_5x', providerStatus: 'pending', status: 'pending', providerReference: 'A-1001', redirectUrl: 'https://pay.omise.co/payments/x/authorize',
       });
     });
   });

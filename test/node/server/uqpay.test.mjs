@@ -75,7 +75,7 @@ describe('uqpay: PAY and DETAIL', () => {
       await withFakeApi(() => ({ status: 200, json: payAnswer({ type: 'REDIRECT', [field]: 'https://render.alipay.hk/x' }) }), async (api) => {
         const payment = await providers.uqpay(options(api.url)).createPayment(input(IPHONE));
         assert.equal(api.requests[0].body.riskData.Device.os, 'IOS');
-        assert.deepEqual([payment.redirectUrl, payment.flow, payment.qrCode], ['https://render.alipay.hk/x', 'redirect', undefined]);
+        assert.deepEqual([payment.redirectUrl, payment.flow, payment.qrCode], ['https://render.alipay.hk/x', undefined, undefined]);
       });
     }
   });

@@ -76,7 +76,7 @@ describe('worldpay: requests (APM API 2024-07-01)', () => {
       const response = loadFixture('worldpay', 'create-payment-response');
       assert.deepEqual(payment, {
         paymentId: response.paymentId, providerStatus: 'pending', status: 'pending', providerReference: 'cs_0123456789abcdef0123456789abcdef',
-        eventKey: 'cs_0123456789abcdef0123456789abcdef', redirectUrl: response.redirect, flow: 'redirect',
+        eventKey: 'cs_0123456789abcdef0123456789abcdef', redirectUrl: response.redirect,
       });
     });
     for (const [environment, deviceData] of [[IPHONE, { device: 'mobile', operatingSystem: 'ios' }], [{ ...ANDROID_APP, deviceType: 'tablet' }, { device: 'mobile', operatingSystem: 'android' }]]) {
