@@ -10,7 +10,7 @@ import { chromePath } from './scripts/chrome-path.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
-const CHROMIUM_ONLY = ['test/browser/element/devices.test.ts'];
+const CHROMIUM_ONLY = ['test/browser/element/devices.test.ts', 'test/browser/element/media.test.ts'];
 
 const launchers = {
   chromium: () =>

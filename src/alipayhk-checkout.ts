@@ -1,24 +1,34 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { CountdownController } from './controllers/countdown-controller.js';
+import type { PopupController } from './controllers/popup-controller.js';
+import type { QrController } from './controllers/qr-controller.js';
 import { StatusPollController } from './controllers/status-poll-controller.js';
+import type { TabSharingController } from './controllers/tab-sharing-controller.js';
 import type { AlipayHKEventDetails, AlipayHKEventName, ErrorCode } from './events.js';
-import { clockSkewMs, formatRemaining, localExpiryMs } from './lib/clock.js';
+import { clockSkewMs, localExpiryMs } from './lib/clock.js';
 import { detectEnvironment, type Environment } from './lib/environment.js';
 import { newIdempotencyKey } from './lib/idempotency.js';
-import { matchLocale, type Locale } from './lib/locale.js';
+import { matchLocale, LOCALES, type Locale } from './lib/locale.js';
+import { navigate, navigationTarget } from './lib/navigation.js';
+import { watchForOtherTabs } from './lib/tab-presence.js';
 import { formatMoney } from './lib/money.js';
 import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
-import { encodeQr, loadQrEncoder, type QrMatrix } from './lib/qr.js';
 import { postCancel, postCreateSession, type JsonResponse } from './lib/requests.js';
 import { clearResume, contextFingerprint, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
 import { parseSession, type CheckoutSession } from './lib/session.js';
-import { CheckoutStatus, type StatusResult } from './lib/status.js';
-import { messages, type Messages } from './locales/index.js';
+import { CheckoutStatus, interpretStatusResponse, type StatusResult } from './lib/status.js';
+import type { failureText as FailureText } from './locales/failure-reasons.js';
+import { loadMessages, messagesFor, type Messages } from './locales/index.js';
 import { styles } from './alipayhk-checkout.styles.js';
 
-/** What the shopper sees; finer than `status` (a pending payment is a QR, a button or "Confirming…"). */
-type View = 'idle' | 'creating' | 'qr' | 'redirect' | 'confirming' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'error';
+/**
+ * What the shopper sees; finer than `status`: a pending payment is a QR, a button that asks
+ * (`redirect`, or `popup` for a provider's QR page), the popup open, or "Confirming…".
+ */
+type View = 'idle' | 'creating' | 'qr' | 'popup' | 'popup-open' | 'redirect' | 'confirming' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'error';
+
+/** The environment of a desktop, for "Pay with another phone": a QR for the phone that has the app. */
+const DESKTOP_QR: Environment = { deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false };
 
 /** One session from the moment it is shown until its single terminal event. */
 interface Run {
@@ -27,6 +37,8 @@ interface Run {
   /** Set by the terminal event: nothing of this run may emit again. */
   settled: boolean;
   record?: ResumeRecord;
+  /** Local time of `expiresAt`, corrected for clock skew. */
+  expiresAtMs?: number;
 }
 
 interface CreateAttempt {
@@ -70,21 +82,29 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
  * @tagname alipayhk-checkout
  * @fires alipayhk-ready - A valid session is shown. Detail: `{ session, flow, environment }`.
  * @fires alipayhk-status - The status changed. Detail: `{ status, previous }`.
- * @fires alipayhk-redirect - Just before navigating to the wallet; cancelable. Detail: `{ url }`.
+ * @fires alipayhk-redirect - Just before navigating to the wallet or opening the provider's popup; cancelable. Detail: `{ url, target }` (`self`, `top` or `popup`).
  * @fires alipayhk-success - The payment succeeded. Detail: `{ sessionId, result }`.
  * @fires alipayhk-failure - The payment failed or was declined. Detail: `{ sessionId, code, message }`.
  * @fires alipayhk-expired - The session expired unpaid. Detail: `{ sessionId }`.
  * @fires alipayhk-cancel - The payment was cancelled. Detail: `{ sessionId }`.
  * @fires alipayhk-error - Something stopped the flow. Detail: `{ code, message, fatal }`.
  *
+ * @slot brand - The official AlipayHK / Alipay+ logo that Alipay+ supplies to merchants (none ships with this package).
+ *
  * @csspart base - The wrapper of everything.
+ * @csspart brand - The wallet's name, `AlipayHK`, shown when the `brand` slot is empty.
+ * @csspart merchant - The merchant's name.
  * @csspart amount - The formatted amount.
+ * @csspart reference - "Order A-1001".
+ * @csspart spinner - Shown while creating and confirming (still under `prefers-reduced-motion`).
+ * @csspart mark - The success tick or the failure cross.
  * @csspart message - The state message (also the live region).
- * @csspart detail - Instructions, failure reason or error message.
+ * @csspart detail - Failure reason or error message.
  * @csspart qr - The QR code's `<svg>`.
- * @csspart countdown - "Code expires in 4:59".
- * @csspart button - Every button: Pay with AlipayHK, Try again, Get a new code.
- * @csspart link - "Open AlipayHK on this device".
+ * @csspart countdown - "Code expires in 4:59" (`role="timer"`).
+ * @csspart button - Every button: Pay with AlipayHK, Try again, Get a new code, and the secondary ones.
+ *
+ * @attr {'auto'} theme - `auto` follows the system's dark mode (`prefers-color-scheme`); without it the widget is light.
  *
  * @cssprop --alipayhk-brand-color - Buttons and links.
  * @cssprop --alipayhk-brand-text-color - Text on buttons.
@@ -114,8 +134,8 @@ export class AlipayHKCheckout extends LitElement {
     _status: { state: true, attribute: false },
     _view: { state: true, attribute: false },
     _reconnecting: { state: true, attribute: false },
-    _qr: { state: true, attribute: false },
     _detail: { state: true, attribute: false },
+    _failure: { state: true, attribute: false },
   };
 
   /** How long a status request may take before it is abandoned and retried (ms). */
@@ -142,8 +162,8 @@ export class AlipayHKCheckout extends LitElement {
   private _status: CheckoutStatus = CheckoutStatus.idle;
   private _view: View = 'idle';
   private _reconnecting = false;
-  private _qr?: QrMatrix;
   private _detail = '';
+  private _failure?: StatusResult;
 
   #environment?: Environment;
   #run?: Run;
@@ -161,7 +181,17 @@ export class AlipayHKCheckout extends LitElement {
     intervalMs: () => this.#intervalMs(),
     requestTimeoutMs: () => (this.constructor as typeof AlipayHKCheckout).requestTimeoutMs,
   });
-  #countdown = new CountdownController(this);
+  /** The QR, its countdown and their chunk (with the encoder), loaded where a QR is shown. */
+  #qr?: Promise<QrController>;
+  #qrShown?: QrController;
+  /** Loaded with the first session shown through a provider's page (desktops only). */
+  #popup?: PopupController;
+  /** Loaded with the first failure: what each `failureCode` means, in the shopper's words. */
+  #failureText?: typeof FailureText;
+  // Other tabs on the same session: one checks, the others listen, and every one hears the outcome.
+  // Loaded only when another tab shows the same session (tab-presence.ts).
+  #tabs?: TabSharingController;
+  #stopWatchingTabs?: () => void;
 
   /** `idle`, `creating`, `pending`, `succeeded`, `failed`, `expired`, `cancelled` or `error`. */
   get status(): CheckoutStatus {
@@ -220,7 +250,7 @@ export class AlipayHKCheckout extends LitElement {
     // Made for another cart: its code must not stay payable, and this page gets its own session. Not
     // when the shopper was sent to the wallet with it: they may have paid, and this is the way back.
     if (record?.contextFingerprint !== undefined && !record.redirected && record.contextFingerprint !== contextFingerprint(this.context)) {
-      if (record.session?.cancelUrl) postCancel(record.session.cancelUrl);
+      if (record.session?.cancelUrl) void postCancel(record.session.cancelUrl);
       this.#forget(sessionUrl);
       record = undefined;
     }
@@ -244,7 +274,7 @@ export class AlipayHKCheckout extends LitElement {
       this.#emit('alipayhk-cancel', { sessionId: '' });
     } else if (run && !run.settled) {
       // Tell the merchant's server, so that the code can no longer be paid.
-      if (run.session.cancelUrl) postCancel(run.session.cancelUrl);
+      if (run.session.cancelUrl) void postCancel(run.session.cancelUrl);
       this.#finish({ status: 'cancelled' });
     }
   }
@@ -261,10 +291,33 @@ export class AlipayHKCheckout extends LitElement {
     // After an error the old session's outcome is unknown: the server is told to close it, so that
     // its code cannot be paid beside the new one.
     const cancelUrl = this._status === CheckoutStatus.error ? this.#run?.session.cancelUrl : undefined;
-    if (cancelUrl) postCancel(cancelUrl);
+    if (cancelUrl) void postCancel(cancelUrl);
     this.#forget(sessionUrl);
     await this.#createSession(sessionUrl, newIdempotencyKey(), this.environment);
   }
+
+  /**
+   * "Pay with another phone" (SPEC §2): the pending session is cancelled first, so that its code
+   * cannot be paid beside the new one; only once the server says it is cancelled is a session
+   * for a desktop (a QR) created. Any other answer keeps the shopper on the session they have
+   * (it may have been paid: the status check that follows tells).
+   */
+  #payWithAnotherPhone = async (): Promise<void> => {
+    const run = this.#run;
+    const sessionUrl = this.#resolvedSessionUrl();
+    const cancelUrl = run?.session.cancelUrl;
+    if (!run || run.settled || !sessionUrl || !cancelUrl) return;
+    const outcome = interpretStatusResponse(200, await postCancel(cancelUrl));
+    if (this.#run !== run || run.settled) return;
+    if (outcome.kind !== 'result' || outcome.result.status !== 'cancelled') {
+      if (outcome.kind === 'result') this.#finish(outcome.result);
+      else this.#poll.checkNow();
+      return;
+    }
+    run.settled = true;
+    this.#forget(sessionUrl);
+    await this.#createSession(sessionUrl, newIdempotencyKey(), DESKTOP_QR);
+  };
 
   #intervalMs(): number {
     return Number.isFinite(this.pollInterval) && this.pollInterval > 0 ? this.pollInterval : DEFAULT_POLL_INTERVAL_MS;
@@ -287,10 +340,10 @@ export class AlipayHKCheckout extends LitElement {
   #reset(): void {
     this.#create?.abort.abort();
     this.#create = undefined;
-    this.#poll.stop();
-    this.#countdown.stop();
+    this.#stopWaiting();
+    this.#popup?.close();
     this.#run = undefined;
-    this._qr = undefined;
+    this._failure = undefined;
   }
 
   async #createSession(sessionUrl: string, idempotencyKey: string, environment: Environment): Promise<void> {
@@ -303,7 +356,7 @@ export class AlipayHKCheckout extends LitElement {
     saveResume(this.#storage, { sessionUrl, idempotencyKey, environment, contextFingerprint: fingerprint });
 
     // Fetch the encoder alongside the session when a QR is likely; phones never load it.
-    if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void loadQrEncoder().catch(() => undefined);
+    if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void this.#loadQr().catch(() => undefined);
     const body = { environment, locale: this.#locale(), context: this.context };
     let response: JsonResponse | undefined;
     for (let failures = 0; ; failures++) {
@@ -364,7 +417,7 @@ export class AlipayHKCheckout extends LitElement {
     this._reconnecting = false;
     this._detail = '';
 
-    const view: View = presentation.flow === 'qr' ? 'qr' : record?.redirected ? 'confirming' : 'redirect';
+    const view: View = 'popupUrl' in presentation ? 'popup' : presentation.flow === 'qr' ? 'qr' : record?.redirected ? 'confirming' : 'redirect';
     this.#show(view, CheckoutStatus.pending);
     this.#emit('alipayhk-ready', { session, flow: presentation.flow, environment });
 
@@ -373,40 +426,96 @@ export class AlipayHKCheckout extends LitElement {
       return;
     }
     const expiresAtMs = session.expiresAt ? localExpiryMs(session.expiresAt, record?.clockSkewMs ?? 0) : undefined;
-    this.#poll.start(session.statusUrl, expiresAtMs, session.push === 'sse');
-    if (presentation.flow === 'qr') {
-      this.#countdown.start(expiresAtMs);
-      encodeQr(presentation.qrContent).then(
+    run.expiresAtMs = expiresAtMs;
+    // The poll starts when this tab leads the session's checks (at once where tabs cannot share).
+    this.#stopWatchingTabs = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run));
+    if (this.#tabs) this.#tabs.join(session.id);
+    else this.#lead(true);
+    if ('popupUrl' in presentation && !this.#popup) {
+      void import('./controllers/popup-controller.js').then(({ PopupController }) => {
+        this.#popup ??= new PopupController(this);
+        this.requestUpdate();
+      });
+    }
+    if ('qrContent' in presentation) {
+      this.#loadQr().then(
         (qr) => {
-          if (this.#run === run) this._qr = qr;
+          if (this.#run !== run) return;
+          qr.start(presentation.qrContent, expiresAtMs);
+          this.#qrShown = qr;
         },
         (error: Error) => {
           if (this.#run === run) this.#fail('invalid-session', `Invalid session: qrCode cannot be encoded (${error.message})`, true);
         },
       );
-    } else if (presentation.automatic && !record?.redirected) {
+    } else if ('automatic' in presentation && presentation.automatic && !record?.redirected && navigationTarget(window) === 'self') {
+      // Inside a frame the top-level page may only be navigated from the shopper's click.
       this.#redirect();
     }
   }
 
+  #loadQr(): Promise<QrController> {
+    const loading = (this.#qr ??= import('./controllers/qr-controller.js').then(({ QrController }) => new QrController(this)));
+    // A chunk that failed to load (the network blipped) is tried again next time.
+    loading.catch(() => (this.#qr = undefined));
+    return loading;
+  }
+
+  async #shareWithOtherTabs(run: Run): Promise<void> {
+    const { TabSharingController } = await import('./controllers/tab-sharing-controller.js');
+    this.#tabs ??= new TabSharingController(this, {
+      onResult: (result) => this.#finish(result, true),
+      onLeading: (leading) => this.#lead(leading),
+    });
+    if (this.#run === run && !run.settled) this.#tabs.join(run.session.id);
+  }
+
+  #lead(leading: boolean): void {
+    const run = this.#run;
+    if (!run || run.settled) return;
+    if (leading) this.#poll.start(run.session.statusUrl, run.expiresAtMs, run.session.push === 'sse');
+    else this.#poll.stop();
+  }
+
+  /** The pay button: sends the shopper to the wallet, or opens the provider's QR page in a popup. */
   #redirect = (): void => {
     const run = this.#run;
-    if (!run || run.settled || run.presentation.flow !== 'redirect') return;
-    const url = run.presentation.redirectUrl;
+    if (!run || run.settled) return;
+    const presentation = run.presentation;
+    const popup = this.#popup;
+    if ('popupUrl' in presentation) {
+      const url = presentation.popupUrl;
+      // Bring back a popup already open; else a new one, from this click.
+      if (!popup || popup.focus() || this.#emit('alipayhk-redirect', { url, target: 'popup' }, true).defaultPrevented) return;
+      if (popup.open(url)) {
+        this.#show('popup-open', CheckoutStatus.pending);
+        return;
+      }
+      this.#navigate(run, url); // blocked: the provider's page in this tab instead
+    } else if ('redirectUrl' in presentation) {
+      this.#navigate(run, presentation.redirectUrl);
+    }
+  };
+
+  #navigate(run: Run, url: string): void {
     if (run.record) {
       run.record.redirected = true;
       saveResume(this.#storage, run.record);
     }
-    const event = this.#emit('alipayhk-redirect', { url }, true);
+    const target = navigationTarget(window);
+    const event = this.#emit('alipayhk-redirect', { url, target }, true);
     this.#show('confirming', CheckoutStatus.pending);
-    if (!event.defaultPrevented) window.location.assign(url);
-  };
+    if (!event.defaultPrevented) navigate(url, target);
+  }
 
-  #finish(result: StatusResult): void {
+  /** A final status, from this tab's check or (`fromTab`) another tab's. */
+  #finish(result: StatusResult, fromTab = false): void {
     const run = this.#run;
     if (!run || run.settled || result.status === 'pending') return;
     run.settled = true;
+    if (!fromTab) this.#tabs?.publish(result);
     this.#stopWaiting();
+    this.#popup?.close();
     this.#forget(run.record?.sessionUrl);
     const sessionId = run.session.id;
     // Shown again after its outcome (the page set the same session twice): show it, say it once.
@@ -418,13 +527,15 @@ export class AlipayHKCheckout extends LitElement {
         this.#show('succeeded', CheckoutStatus.succeeded);
         emit('alipayhk-success', { sessionId, result });
         break;
-      case 'failed': {
-        const message = result.failureMessage ?? this.#messages().failed;
-        this._detail = message;
+      case 'failed':
+        this._failure = result;
+        void import('./locales/failure-reasons.js').then(({ failureText }) => {
+          this.#failureText = failureText;
+          this.requestUpdate();
+        });
         this.#show('failed', CheckoutStatus.failed);
-        emit('alipayhk-failure', { sessionId, code: result.failureCode ?? 'failed', message });
+        emit('alipayhk-failure', { sessionId, code: result.failureCode ?? 'failed', message: result.failureMessage ?? 'Payment failed' });
         break;
-      }
       case 'expired':
         this.#show('expired', CheckoutStatus.expired);
         emit('alipayhk-expired', { sessionId });
@@ -445,8 +556,11 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   #stopWaiting(): void {
+    this.#stopWatchingTabs?.();
+    this.#tabs?.leave();
     this.#poll.stop();
-    this.#countdown.stop();
+    this.#qrShown?.stop();
+    this.#qrShown = undefined;
     this._reconnecting = false;
   }
 
@@ -465,80 +579,98 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   #locale(): Locale {
-    if (this.locale && Object.hasOwn(messages, this.locale)) return this.locale;
+    if (LOCALES.includes(this.locale!)) return this.locale!;
     const lang = this.closest('[lang]')?.getAttribute('lang');
     return matchLocale([lang, ...(globalThis.navigator?.languages ?? [])]);
   }
 
-  #messages(): Messages {
-    return messages[this.#locale()];
+  /** The locale's strings; undefined while they load (nothing is shown in another language meanwhile). */
+  #messages(): Messages | undefined {
+    const locale = this.#locale();
+    const t = messagesFor(locale);
+    if (!t) void loadMessages(locale).then(() => this.requestUpdate());
+    return t;
   }
 
   protected override render(): TemplateResult {
     const t = this.#messages();
     const run = this.#run;
     const view = this._view;
-    const amount = run ? formatMoney(run.session.amount, this.#locale()) : undefined;
+    const session = run?.session;
+    const amount = session ? formatMoney(session.amount, this.#locale()) : '';
+    const busy = view === 'creating' || view === 'confirming' || view === 'popup-open' || (view === 'qr' && this.#qrShown?.remainingMs === 0);
+    const mark = view === 'succeeded' ? 'M5 12.5l4.5 4.5L19 7.5' : view === 'failed' || view === 'error' ? 'M7 7l10 10M17 7L7 17' : '';
     return html`<div part="base" class="base" data-view=${view}>
+      <div class="head">
+        <slot name="brand"><span part="brand" class="brand">AlipayHK</span></slot>
+        ${session?.merchantName ? html`<span part="merchant" class="merchant">${session.merchantName}</span>` : nothing}
+      </div>
       ${amount ? html`<div part="amount" class="amount">${amount}</div>` : nothing}
-      <p part="message" class="message" role="status" aria-live="polite">${this.#message(t)}</p>
-      ${this.#body(t, amount ?? '')}
+      ${t && session?.reference ? html`<div part="reference" class="muted">${t.order(session.reference)}</div>` : nothing}
+      ${busy ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>` : nothing}
+      ${mark ? html`<svg part="mark" class="mark" viewBox="0 0 24 24" aria-hidden="true"><path d=${mark}></path></svg>` : nothing}
+      <p part="message" class="message" role="status" aria-live="polite">${t ? this.#message(t) : ''}</p>
+      ${t ? this.#body(t, amount) : nothing}
     </div>`;
   }
 
   #message(t: Messages): string {
     const view = this._view;
-    if (this._reconnecting && (view === 'qr' || view === 'redirect' || view === 'confirming')) return t.reconnecting;
+    if (this._reconnecting && this._status === CheckoutStatus.pending) return t.reconnecting;
     switch (view) {
       case 'idle':
         return '';
       case 'creating':
         return t.creating;
       case 'qr':
-        return this.#countdown.remainingMs === 0 ? t.confirming : t.waiting;
+        return this.#qrShown?.remainingMs === 0 ? t.confirming : t.scan;
+      case 'popup-open':
+        return t.popupWaiting;
+      // The pay button asks ("Pay HK$28.00 with AlipayHK"): nothing to add.
+      case 'popup':
       case 'redirect':
-        return t.waiting;
+        return '';
       default:
         return t[view];
     }
   }
 
   #body(t: Messages, amount: string): TemplateResult | typeof nothing {
-    const presentation = this.#run?.presentation;
+    const run = this.#run;
     const retry = () => void this.retry();
+    const button = (label: string, click: () => void, secondary?: boolean) =>
+      html`<button part="button" class=${secondary ? 'button secondary' : 'button'} type="button" @click=${click}>${label}</button>`;
     switch (this._view) {
-      case 'qr':
-        return presentation?.flow === 'qr' ? this.#qrBlock(t, presentation, amount) : nothing;
+      case 'qr': {
+        const qr = this.#qrShown;
+        return qr ? qr.render(t, t.qrLabel(amount, run?.session.merchantName ?? '')) : html`<span part="spinner" class="spinner" aria-hidden="true"></span>`;
+      }
+      case 'popup':
+        return this.#popup ? button(t.payAmount(amount), this.#redirect) : nothing;
+      case 'popup-open':
+        return button(t.popupShow, this.#redirect, true);
       case 'redirect':
-      case 'confirming':
-        return html`<button part="button" class="button" type="button" @click=${this.#redirect}>${t.pay}</button>`;
+      case 'confirming': {
+        // A QR for another phone, unless the page forced this flow, cannot cancel this session, or
+        // the shopper is in the wallet already.
+        const another = run?.session.cancelUrl && this.sessionUrl && this.flow === 'auto' && !this.environment.inWallet;
+        return html`${button(t.payAmount(amount), this.#redirect, this._view === 'confirming')}
+          ${another ? button(t.anotherPhone, this.#payWithAnotherPhone, true) : nothing}`;
+      }
       case 'failed':
       case 'cancelled':
-      case 'error':
-        return html`${this._detail ? html`<p part="detail" class="detail">${this._detail}</p>` : nothing}
-          ${this.sessionUrl ? html`<button part="button" class="button" type="button" @click=${retry}>${t.tryAgain}</button>` : nothing}`;
+      case 'error': {
+        const failure = this._failure;
+        const texts = this.#failureText;
+        // While the reasons load, nothing rather than the server's English.
+        const detail = failure ? texts && (texts(failure.failureCode, this.#locale()) ?? failure.failureMessage) : this._detail;
+        return html`${detail ? html`<p part="detail" class="detail muted">${detail}</p>` : nothing}
+          ${this.sessionUrl ? button(t.tryAgain, retry) : nothing}`;
+      }
       case 'expired':
-        return this.sessionUrl
-          ? html`<button part="button" class="button" type="button" @click=${retry}>${t.newCode}</button>`
-          : nothing;
+        return this.sessionUrl ? button(t.newCode, retry) : nothing;
       default:
         return nothing;
     }
-  }
-
-  #qrBlock(t: Messages, presentation: Extract<Presentation, { flow: 'qr' }>, amount: string): TemplateResult {
-    const remaining = this.#countdown.remainingMs;
-    // A code past its expiry is never left on screen for a shopper to scan.
-    if (remaining === 0) return html``;
-    const qr = this._qr;
-    return html`<p part="detail" class="detail">${presentation.openHereUrl ? t.scanToContinue : t.scan}</p>
-      ${qr
-        ? html`<svg part="qr" class="qr" role="img" aria-label=${t.qrLabel(amount)} viewBox="0 0 ${qr.side} ${qr.side}"
-            shape-rendering="crispEdges"><path d=${qr.path}></path></svg>`
-        : nothing}
-      ${remaining !== undefined ? html`<p part="countdown" class="countdown">${t.expiresIn(formatRemaining(remaining))}</p>` : nothing}
-      ${presentation.openHereUrl
-        ? html`<a part="link" class="link" href=${presentation.openHereUrl}>${t.openHere}</a>`
-        : nothing}`;
   }
 }

@@ -12,7 +12,8 @@ export type ErrorCode =
 export interface AlipayHKEventDetails {
   'alipayhk-ready': { session: CheckoutSession; flow: Flow; environment: Environment };
   'alipayhk-status': { status: CheckoutStatus; previous: CheckoutStatus };
-  'alipayhk-redirect': { url: string };
+  /** `target`: `self` (this tab), `top` (the page around the iframe) or `popup` (the provider's QR page in a window). */
+  'alipayhk-redirect': { url: string; target: 'self' | 'top' | 'popup' };
   'alipayhk-success': { sessionId: string; result: StatusResult };
   'alipayhk-failure': { sessionId: string; code: string; message: string };
   'alipayhk-expired': { sessionId: string };

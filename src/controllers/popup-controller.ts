@@ -22,6 +22,8 @@ export class PopupController implements ReactiveController {
   #onClosed?: () => void;
   #popup?: Window | null;
   #timer?: ReturnType<typeof setInterval>;
+  /** close() was asked for but the browser has not let us yet. */
+  #closing = false;
 
   constructor(host: ReactiveControllerHost, options: PopupOptions = {}) {
     this.#host = host;
@@ -40,6 +42,8 @@ export class PopupController implements ReactiveController {
    */
   open(url: string): boolean {
     this.close();
+    // One still refusing to close is left to the shopper: this one takes its place.
+    this.#closing = false;
     let popup: Window | null = null;
     try {
       // Centred on the browser window, which is on the screen the shopper is looking at.
@@ -67,11 +71,21 @@ export class PopupController implements ReactiveController {
     return open;
   }
 
-  /** Closes the popup if it is open (the outcome arrived) and stops watching it. */
+  /**
+   * Closes the popup (the outcome arrived). While it shows the provider's page, a browser may
+   * refuse: without an opener, the merchant's page is no longer "familiar with" a window of
+   * another origin (HTML's window.close() and navigation rules). So the watch keeps trying until
+   * the window goes, which it can once the provider sends it back to the merchant's return page.
+   */
   close(): void {
-    if (this.isOpen) this.#popup!.close();
-    this.#popup = undefined;
-    clearInterval(this.#timer);
+    this.#popup?.close();
+    if (this.isOpen) {
+      this.#closing = true;
+      this.#watch();
+    } else {
+      this.#popup = undefined;
+      clearInterval(this.#timer);
+    }
   }
 
   hostConnected(): void {
@@ -89,10 +103,15 @@ export class PopupController implements ReactiveController {
   }
 
   #check = (): void => {
-    if (this.isOpen) return;
+    if (this.isOpen) {
+      if (this.#closing) this.#popup!.close();
+      return;
+    }
+    const closedByUs = this.#closing;
     this.#popup = undefined;
+    this.#closing = false;
     clearInterval(this.#timer);
     this.#host.requestUpdate();
-    this.#onClosed?.();
+    if (!closedByUs) this.#onClosed?.();
   };
 }

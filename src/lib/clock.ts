@@ -18,11 +18,3 @@ export function clockSkewMs(dateHeader: string | null | undefined, sentAtMs: num
 export function localExpiryMs(expiresAt: string, skewMs: number): number {
   return Date.parse(expiresAt) - skewMs;
 }
-
-/** Time left on a countdown, as "4:59". */
-export function formatRemaining(ms: number): string {
-  const totalSeconds = Math.ceil(ms / 1000);
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
-  return `${minutes}:${String(seconds).padStart(2, '0')}`;
-}

@@ -66,6 +66,8 @@ export function detectEnvironment(ua?: string, hints?: EnvironmentHints): Enviro
     deviceType = /\bMobile\b/.test(ua) ? 'mobile' : 'tablet';
   }
   if (hints.userAgentData?.mobile === true) deviceType = 'mobile';
+  // Android apps and web views on ChromeOS say "Android … Chromebook": a laptop, so the QR.
+  if (/\bChromebook\b/.test(ua)) deviceType = 'desktop';
 
   const inWallet = WALLET_TOKENS.test(ua);
   const iosWebView = osType === 'IOS' && /AppleWebKit\//.test(ua) && !/Safari\//.test(ua);

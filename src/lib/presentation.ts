@@ -10,8 +10,11 @@ export type Presentation =
       flow: 'qr';
       /** Content to encode. */
       qrContent: string;
-      /** Set when the QR encodes a redirect URL: a link to continue on this device instead. */
-      openHereUrl?: string;
+    }
+  | {
+      flow: 'qr';
+      /** The provider's own page, which shows the QR: opened in a popup from the shopper's click. */
+      popupUrl: string;
     }
   | {
       flow: 'redirect';
@@ -32,9 +35,10 @@ export function choosePresentation(
     if (redirectUrl) return { flow: 'redirect', redirectUrl, automatic: autoRedirect || environment.inWallet };
   }
   if (session.qrCode !== undefined) return { flow: 'qr', qrContent: session.qrCode };
-  // parseSession guarantees a redirectUrl when there is no qrCode.
-  const redirectUrl = session.redirectUrl as string;
-  return { flow: 'qr', qrContent: redirectUrl, openHereUrl: redirectUrl };
+  // parseSession guarantees a redirectUrl when there is no qrCode. It is the provider's page
+  // (Checkout.com WEB, Omise authorize_uri, NomuPay qr_link, Worldpay url): never re-encoded as a
+  // QR of ours, which the AlipayHK app could not pay (SPEC §5).
+  return { flow: 'qr', popupUrl: session.redirectUrl as string };
 }
 
 function isHttpsUrl(text: string): boolean {

@@ -81,9 +81,12 @@ export function getStatus(statusUrl: string, signal: AbortSignal, timeoutMs?: nu
 
 /**
  * Tells the merchant's server that the shopper gave up the session (its `cancelUrl`), so that its
- * code can no longer be paid. Fire and forget: `keepalive` lets it outlive the page, and nothing
- * the shopper sees waits for it (the server's reconciliation covers a request that was lost).
+ * code can no longer be paid. `keepalive` lets it outlive the page. Resolves with the answer's
+ * JSON (a status body), undefined when there was none; most callers do not wait for it (the
+ * server's reconciliation covers a request that was lost), "Pay with another phone" does.
  */
-export function postCancel(cancelUrl: string): void {
-  fetch(cancelUrl, { method: 'POST', credentials: 'same-origin', keepalive: true, cache: 'no-store', redirect: 'error' }).catch(() => undefined);
+export function postCancel(cancelUrl: string): Promise<unknown> {
+  return fetch(cancelUrl, { method: 'POST', credentials: 'same-origin', keepalive: true, cache: 'no-store', redirect: 'error' }).then(
+    (response) => (response.ok ? response.json() : undefined),
+  ).catch(() => undefined);
 }

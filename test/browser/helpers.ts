@@ -108,8 +108,8 @@ export interface Mounted {
 export async function mount(props: Partial<AlipayHKCheckout> & Record<string, unknown>, attributes: Record<string, string> = {}): Promise<Mounted> {
   const container = await fixture<HTMLDivElement>(html`<div></div>`);
   const events = record(container);
-  // This page is the test runner: it must never navigate away to a wallet.
-  container.addEventListener('alipayhk-redirect', (e) => e.preventDefault());
+  // This page is the test runner: it must never navigate away to a wallet. (A popup leaves it be.)
+  container.addEventListener('alipayhk-redirect', (e) => e.detail.target !== 'popup' && e.preventDefault());
   const el = document.createElement('alipayhk-checkout');
   el.pollInterval = 20;
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);

@@ -99,6 +99,23 @@ describe('SPEC §5 the popup for a hosted QR page', () => {
     expect(el.closedCalls, 'onClosed is for the popup closing by itself').to.equal(0);
   });
 
+  it('a popup on another origin that will not close yet is closed once it comes back to this origin', async () => {
+    // The provider's page is another origin (localhost against 127.0.0.1). Without an opener this
+    // page is not "familiar with" it, and engines may refuse close() until the provider sends the
+    // shopper back to the shop's return page.
+    const back = new URL('/test/fixtures/popup-provider.html?returned', location.href).href;
+    const provider = `http://localhost:${location.port}/test/fixtures/popup-provider.html#return=${encodeURIComponent(back)}`;
+    await fromClick(() => el.popup.open(provider));
+    const popup = calls[0].popup!;
+    await waitUntil(() => { try { popup.document; return false; } catch { return true; } }, 'the other origin loaded', SLOW);
+    el.popup.close();
+    // Told to leave (as a provider does after the payment), it comes back here, and goes.
+    popup.postMessage('return', '*');
+    await waitUntil(() => popup.closed, 'the popup closed after coming back', SLOW);
+    expect(el.popup.isOpen).to.equal(false);
+    expect(el.closedCalls, 'closed by us, not by the shopper').to.equal(0);
+  });
+
   it('a popup closing by itself is noticed: onClosed, and the host re-renders', async () => {
     await fromClick(() => el.popup.open(`${PROVIDER}#close`));
     await el.updateComplete;

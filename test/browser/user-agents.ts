@@ -30,6 +30,13 @@ export const UA = {
     'Mozilla/5.0 (Linux; U; Android 13; zh-HK; SM-S9180 Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.193 Mobile Safari/537.36 AliApp(APHK/5.8.0) AlipayClientHK/5.8.0 Language/zh-Hant',
   alipayMainland:
     'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/10.5.80 Language/zh-Hans',
+  // Android apps on ChromeOS (ARC): "Chromebook" where a phone names its model. The first as
+  // published in a write-up on detecting ChromeOS from Android; the second its web view (; wv)).
+  chromebookAndroid:
+    'Mozilla/5.0 (Linux; Android 11; Chromebook) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.147 Safari/537.36',
+  chromebookWebView:
+    'Mozilla/5.0 (Linux; Android 13; Chromebook Plus Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36',
+  chromeOS: 'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   linuxFirefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
   smartTv:
     'Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36',

@@ -71,11 +71,26 @@ const PROVIDERS = ['checkout-com', 'omise', 'nomupay', 'uqpay', 'worldpay'];
 
 /**
  * Pays the session shown on `page` with the wallet's `button`: on the QR flow from a second
- * device, on the redirect flow (a phone, or a provider whose hosted page shows the QR) by
- * leaving for the wallet page in this tab and coming back.
+ * device; on a desktop whose provider shows the QR on its own page, in the popup the pay button
+ * opens (the sandbox's page has the wallet's buttons beside its QR); on a phone by leaving for
+ * the wallet page in this tab and coming back.
  */
 async function pay(page, session, button) {
   const { flow } = (await events(page)).find((e) => e.type === 'alipayhk-ready').detail;
+  if (flow === 'qr' && !session.qrCode) {
+    const pressed = 'alipayhk-checkout >>> button[part=button]';
+    await page.waitForSelector(pressed);
+    const [popup] = await Promise.all([new Promise((resolve) => page.once('popup', resolve)), page.click(pressed)]);
+    await popup.waitForFunction((url) => location.href === url, { polling: 50, timeout: 15_000 }, session.redirectUrl);
+    assert.equal(await popup.evaluate(() => window.opener), null, 'the provider page has no handle on the shop');
+    // "Complete the payment in the AlipayHK window", in whatever language the page speaks.
+    await waitFor(page, inShadow('[data-view="popup-open"]'));
+    await Promise.all([popup.waitForNavigation(), popup.click(`#${button}`)]);
+    // The shop's element closes the popup once it has the outcome.
+    await page.bringToFront();
+    await waitUntil(() => popup.isClosed());
+    return;
+  }
   if (flow === 'qr') {
     await waitFor(page, inShadow('svg[part=qr] path'));
     await payOnPhone(session.qrCode, button);

@@ -13,11 +13,14 @@ describe('the package', () => {
     const manifest = JSON.parse(readFileSync(new URL(pkg.customElements, root), 'utf8'));
     const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'alipayhk-checkout');
     assert.ok(element, 'the tag is in the manifest');
-    assert.deepEqual(element.attributes.map((a) => a.name).sort(), ['auto-redirect', 'flow', 'locale', 'poll-interval', 'session-url']);
+    assert.deepEqual(element.attributes.map((a) => a.name).sort(), ['auto-redirect', 'flow', 'locale', 'poll-interval', 'session-url', 'theme']);
     assert.deepEqual(element.events.map((e) => e.name).sort(), [
       'alipayhk-cancel', 'alipayhk-error', 'alipayhk-expired', 'alipayhk-failure', 'alipayhk-ready', 'alipayhk-redirect', 'alipayhk-status', 'alipayhk-success',
     ]);
-    assert.deepEqual(element.cssParts.map((p) => p.name).sort(), ['amount', 'base', 'button', 'countdown', 'detail', 'link', 'message', 'qr']);
+    assert.deepEqual(element.cssParts.map((p) => p.name).sort(), [
+      'amount', 'base', 'brand', 'button', 'countdown', 'detail', 'mark', 'merchant', 'message', 'qr', 'reference', 'spinner',
+    ]);
+    assert.deepEqual(element.slots.map((s) => s.name), ['brand']);
     assert.ok(element.cssProperties.some((p) => p.name === '--alipayhk-brand-color'));
   });
 

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { UA } from '../user-agents.js';
-import { clearResumeStorage, mount, scenario, shadow, waitForEvent } from '../helpers.js';
+import { clearResumeStorage, mount, scenario, shadow, text, until, waitForEvent } from '../helpers.js';
 
 interface Device {
   userAgent?: string;
@@ -30,8 +30,10 @@ describe('SPEC §5 the environment sent and used, read from the real navigator',
     const { el, environment } = await createRequestFrom({ userAgent: UA.iPhoneSafari, mobile: true, maxTouchPoints: 5 });
     expect(environment).to.deep.equal({ deviceType: 'mobile', terminalType: 'WAP', osType: 'IOS', flow: 'redirect', inApp: false, inWallet: false });
     expect(el.environment).to.deep.equal(environment);
-    expect(shadow(el).querySelector('button[part="button"]')!.textContent).to.equal('Pay with AlipayHK');
-    expect(shadow(el).querySelector('svg')).to.equal(null);
+    await until(() => !!shadow(el).querySelector('button[part="button"]'), 'the pay button (its strings load)');
+    expect(shadow(el).querySelector('button[part="button"]')!.textContent).to.equal('Pay HK$123.45 with AlipayHK');
+    expect(shadow(el).querySelector('svg') === null, 'no QR').to.equal(true);
+    expect(text(el), 'a QR for another phone is offered').to.contain('Pay with another phone');
     await expect(el).to.be.accessible();
   });
 

@@ -35,7 +35,8 @@ describe('SPEC §6 outcomes: exactly one terminal event per session', () => {
     });
     await el.updateComplete;
     expect(text(el)).to.contain('Payment failed');
-    expect(text(el)).to.contain('Not enough balance');
+    // The reason in the shopper's words (a chunk loaded with the first failure), not the server's.
+    await until(() => text(el).includes('Not enough balance in your AlipayHK account.'), 'the reason for insufficient_fund');
     await expect(el).to.be.accessible();
 
     await s.script({ status: [{ body: { status: 'pending' } }] });

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { clockSkewMs, formatRemaining, localExpiryMs } from '../../../src/lib/clock.js';
+import { clockSkewMs, localExpiryMs } from '../../../src/lib/clock.js';
+import { formatRemaining } from '../../../src/lib/countdown-text.js';
 
 describe('SPEC §4 clock-skew correction of expiresAt', () => {
   const local = Date.parse('2026-11-24T10:00:00Z');

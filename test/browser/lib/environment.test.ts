@@ -45,6 +45,14 @@ describe('SPEC §5 detectEnvironment: device type', () => {
     expect(detectEnvironment(UA.iPadDesktopMode, { maxTouchPoints: 0 })).to.include({ deviceType: 'desktop', osType: null });
   });
 
+  it('a Chromebook is a laptop (WEB, QR), also where its browser reports Android (issue 13)', () => {
+    // ua-parser-js calls these a tablet and a phone: "Chromebook" is read as the device's model.
+    for (const ua of [UA.chromebookAndroid, UA.chromebookWebView, UA.chromeOS]) {
+      expect(detectEnvironment(ua, {}), ua).to.include({ deviceType: 'desktop', terminalType: 'WEB', flow: 'qr' });
+    }
+    expect(detectEnvironment(UA.chromebookAndroid, {}).osType).to.equal('ANDROID');
+  });
+
   it('Client Hints mobile=true makes a reduced user agent mobile', () => {
     const reducedDesktopLooking = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
     expect(detectEnvironment(reducedDesktopLooking, { userAgentData: { mobile: true, platform: 'Android' } })).to.include({

@@ -23,10 +23,10 @@ describe('SPEC §5 flow precedence', () => {
     expect(choosePresentation({ ...both, flow: 'qr' }, phone, 'redirect', false).flow).to.equal('redirect');
   });
 
-  it('QR flow with only a redirectUrl encodes it and offers to open it here', () => {
+  it("QR flow with only a redirectUrl opens the provider's page in a popup, never re-encodes it (SPEC §5)", () => {
     const { qrCode: _, ...onlyRedirect } = both;
     expect(choosePresentation(onlyRedirect, desktop, 'auto', false)).to.deep.equal({
-      flow: 'qr', qrContent: 'https://wallet.example/r', openHereUrl: 'https://wallet.example/r',
+      flow: 'qr', popupUrl: 'https://wallet.example/r',
     });
   });
 
