@@ -8,6 +8,8 @@ import { css } from 'lit';
 // - `theme="auto"` follows the system's dark mode; without it the widget is light, as the
 //   merchant's page most likely is. The QR keeps its white background in both.
 // - Under prefers-reduced-motion the spinner stands still (it is still shown: something is going on).
+// - The outcome's mark and the message after it take the success colour, which a failure or an
+//   error sets to the error colour for the children of the base.
 export const styles = css`
   :host {
     --alipayhk-brand-color: #0b5ed7;
@@ -113,18 +115,13 @@ export const styles = css`
     border-radius: 50%;
     background: var(--alipayhk-success-color);
   }
-  [data-view='failed'] .mark,
-  [data-view='error'] .mark {
-    background: var(--alipayhk-error-color);
-  }
-  [data-view='succeeded'] .message {
+  .mark + .message {
     color: var(--alipayhk-success-color);
     font-weight: 600;
   }
-  [data-view='failed'] .message,
-  [data-view='error'] .message {
-    color: var(--alipayhk-error-color);
-    font-weight: 600;
+  [data-view='failed'] > *,
+  [data-view='error'] > * {
+    --alipayhk-success-color: var(--alipayhk-error-color);
   }
   .button {
     font: inherit;

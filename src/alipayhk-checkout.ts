@@ -9,7 +9,7 @@ import { detectEnvironment, type Environment } from './lib/environment.js';
 import { newIdempotencyKey } from './lib/idempotency.js';
 import { matchLocale, LOCALES, type Locale } from './lib/locale.js';
 import { navigate, navigationTarget } from './lib/navigation.js';
-import { watchForOtherTabs } from './lib/tab-presence.js';
+import { watchForOtherTabs, type TabPresence } from './lib/tab-presence.js';
 import { formatMoney } from './lib/money.js';
 import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
@@ -27,8 +27,7 @@ import { styles } from './alipayhk-checkout.styles.js';
  */
 type View = 'idle' | 'creating' | 'qr' | 'popup' | 'popup-open' | 'redirect' | 'confirming' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'error';
 
-/** The environment of a desktop, for "Pay with another phone": a QR for the phone that has the app. */
-const DESKTOP_QR: Environment = { deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false };
+
 
 /** One session from the moment it is shown until its single terminal event. */
 interface Run {
@@ -189,9 +188,10 @@ export class AlipayHKCheckout extends LitElement {
   /** Loaded with the first failure: what each `failureCode` means, in the shopper's words. */
   #failureText?: typeof FailureText;
   // Other tabs on the same session: one checks, the others listen, and every one hears the outcome.
-  // Loaded only when another tab shows the same session (tab-presence.ts).
+  // Other tabs on this session: every tab hears the outcome; which one checks is decided by the
+  // sharing, loaded only when another tab shows the same session (tab-presence.ts).
+  #presence?: TabPresence;
   #tabs?: TabSharingController;
-  #stopWatchingTabs?: () => void;
 
   /** `idle`, `creating`, `pending`, `succeeded`, `failed`, `expired`, `cancelled` or `error`. */
   get status(): CheckoutStatus {
@@ -316,7 +316,8 @@ export class AlipayHKCheckout extends LitElement {
     }
     run.settled = true;
     this.#forget(sessionUrl);
-    await this.#createSession(sessionUrl, newIdempotencyKey(), DESKTOP_QR);
+    // A desktop's environment (WEB, a QR), which is what a user agent that names nothing reads as.
+    await this.#createSession(sessionUrl, newIdempotencyKey(), detectEnvironment('', {}));
   };
 
   #intervalMs(): number {
@@ -428,7 +429,7 @@ export class AlipayHKCheckout extends LitElement {
     const expiresAtMs = session.expiresAt ? localExpiryMs(session.expiresAt, record?.clockSkewMs ?? 0) : undefined;
     run.expiresAtMs = expiresAtMs;
     // The poll starts when this tab leads the session's checks (at once where tabs cannot share).
-    this.#stopWatchingTabs = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run));
+    this.#presence = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run), (result) => this.#finish(result, true));
     if (this.#tabs) this.#tabs.join(session.id);
     else this.#lead(true);
     if ('popupUrl' in presentation && !this.#popup) {
@@ -513,7 +514,7 @@ export class AlipayHKCheckout extends LitElement {
     const run = this.#run;
     if (!run || run.settled || result.status === 'pending') return;
     run.settled = true;
-    if (!fromTab) this.#tabs?.publish(result);
+    if (!fromTab) this.#presence?.publish(result);
     this.#stopWaiting();
     this.#popup?.close();
     this.#forget(run.record?.sessionUrl);
@@ -556,7 +557,7 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   #stopWaiting(): void {
-    this.#stopWatchingTabs?.();
+    this.#presence?.stop();
     this.#tabs?.leave();
     this.#poll.stop();
     this.#qrShown?.stop();

@@ -66,6 +66,11 @@ describe('issue 13: states that look finished', () => {
     await until(() => text(el).includes('你的 AlipayHK 帳戶餘額不足。'), 'the reason in zh-HK');
     expect(text(el)).not.to.contain('balance not enough');
     expect(part(el, 'mark'), 'a failure mark').to.not.equal(null);
+    // The outcome in its colour: the error colour here, the success colour for a success.
+    expect(getComputedStyle(part(el, 'mark')!).backgroundColor).to.equal('rgb(179, 38, 30)');
+    expect(getComputedStyle(part(el, 'message')!).color).to.equal('rgb(179, 38, 30)');
+    expect(getComputedStyle(part(paid, 'mark')!).backgroundColor).to.equal('rgb(20, 108, 46)');
+    expect(getComputedStyle(part(paid, 'message')!).color).to.equal('rgb(20, 108, 46)');
     expect(events.of('alipayhk-failure')[0].detail).to.include({ code: 'USER_BALANCE_NOT_ENOUGH', message: 'balance not enough' });
   });
 
