@@ -1,31 +1,27 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import type { PopupController } from './controllers/popup-controller.js';
 import type { QrController } from './controllers/qr-controller.js';
 import { StatusPollController } from './controllers/status-poll-controller.js';
 import type { TabSharingController } from './controllers/tab-sharing-controller.js';
 import type { AlipayHKEventDetails, AlipayHKEventName, ErrorCode } from './events.js';
-import { clockSkewMs, localExpiryMs } from './lib/clock.js';
+import { localExpiryMs } from './lib/clock.js';
+import { createSession } from './lib/create-session.js';
 import { detectEnvironment, type Environment } from './lib/environment.js';
 import { newIdempotencyKey } from './lib/idempotency.js';
 import { matchLocale, LOCALES, type Locale } from './lib/locale.js';
 import { navigate, navigationTarget } from './lib/navigation.js';
 import { watchForOtherTabs, type TabPresence } from './lib/tab-presence.js';
 import { formatMoney } from './lib/money.js';
-import { nextPollDelay } from './lib/poll-schedule.js';
 import { choosePresentation, type FlowPreference, type Presentation } from './lib/presentation.js';
-import { postCancel, postCreateSession, type JsonResponse } from './lib/requests.js';
+import { postCancel } from './lib/requests.js';
 import { clearResume, contextFingerprint, loadResume, saveResume, type ResumeRecord } from './lib/resume.js';
 import { parseSession, type CheckoutSession } from './lib/session.js';
 import { CheckoutStatus, interpretStatusResponse, type StatusResult } from './lib/status.js';
 import type { failureText as FailureText } from './locales/failure-reasons.js';
 import { loadMessages, messagesFor, type Messages } from './locales/index.js';
 import { styles } from './alipayhk-checkout.styles.js';
+import { renderCheckout, type View, type ViewActions } from './checkout-view.js';
 
-/**
- * What the shopper sees; finer than `status`: a pending payment is a QR, a button that asks
- * (`redirect`, or `popup` for a provider's QR page), the popup open, or "Confirming…".
- */
-type View = 'idle' | 'creating' | 'qr' | 'popup' | 'popup-open' | 'redirect' | 'confirming' | 'succeeded' | 'failed' | 'expired' | 'cancelled' | 'error';
 
 
 
@@ -49,9 +45,6 @@ interface CreateAttempt {
 
 const DEFAULT_POLL_INTERVAL_MS = 2000;
 
-/** Transient create failures retried with the same idempotency key before giving up. */
-const CREATE_RETRIES = 2;
-
 function sessionStorageOrUndefined(): Storage | undefined {
   try {
     return globalThis.sessionStorage;
@@ -60,19 +53,7 @@ function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
-function isTransientHttpStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
 
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
-}
 
 /**
  * Takes an AlipayHK payment: creates (or takes) a session, shows a QR on a desktop or sends a
@@ -180,6 +161,12 @@ export class AlipayHKCheckout extends LitElement {
     intervalMs: () => this.#intervalMs(),
     requestTimeoutMs: () => (this.constructor as typeof AlipayHKCheckout).requestTimeoutMs,
   });
+  /** What the view's buttons do. */
+  #actions: ViewActions = {
+    pay: () => this.#redirect(),
+    payWithAnotherPhone: () => void this.#payWithAnotherPhone(),
+    retry: () => void this.retry(),
+  };
   /** The QR, its countdown and their chunk (with the encoder), loaded where a QR is shown. */
   #qr?: Promise<QrController>;
   #qrShown?: QrController;
@@ -302,7 +289,7 @@ export class AlipayHKCheckout extends LitElement {
    * for a desktop (a QR) created. Any other answer keeps the shopper on the session they have
    * (it may have been paid: the status check that follows tells).
    */
-  #payWithAnotherPhone = async (): Promise<void> => {
+  async #payWithAnotherPhone(): Promise<void> {
     const run = this.#run;
     const sessionUrl = this.#resolvedSessionUrl();
     const cancelUrl = run?.session.cancelUrl;
@@ -318,7 +305,8 @@ export class AlipayHKCheckout extends LitElement {
     this.#forget(sessionUrl);
     // A desktop's environment (WEB, a QR), which is what a user agent that names nothing reads as.
     await this.#createSession(sessionUrl, newIdempotencyKey(), detectEnvironment('', {}));
-  };
+  }
+
 
   #intervalMs(): number {
     return Number.isFinite(this.pollInterval) && this.pollInterval > 0 ? this.pollInterval : DEFAULT_POLL_INTERVAL_MS;
@@ -356,43 +344,20 @@ export class AlipayHKCheckout extends LitElement {
     const fingerprint = contextFingerprint(this.context);
     saveResume(this.#storage, { sessionUrl, idempotencyKey, environment, contextFingerprint: fingerprint });
 
-    // Fetch the encoder alongside the session when a QR is likely; phones never load it.
+    // Fetch the QR chunk alongside the session when a QR is likely; phones never load it.
     if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void this.#loadQr().catch(() => undefined);
-    const body = { environment, locale: this.#locale(), context: this.context };
-    let response: JsonResponse | undefined;
-    for (let failures = 0; ; failures++) {
-      try {
-        response = await postCreateSession(sessionUrl, body, idempotencyKey, attempt.abort.signal);
-      } catch {
-        response = undefined; // network failure, or aborted (checked below)
-      }
-      if (this.#create !== attempt) return; // cancelled, replaced or disconnected
-      // A 2xx whose body was cut off is as good as no answer: ask again under the same key.
-      const unreadable = response !== undefined && response.status < 300 && response.body === undefined;
-      const transient = response === undefined || unreadable || isTransientHttpStatus(response.status);
-      if (!transient || failures >= CREATE_RETRIES) break;
-      const delay = nextPollDelay({ intervalMs: this.#intervalMs(), elapsedMs: 0, consecutiveFailures: failures + 1, random: Math.random() });
-      try {
-        await abortableDelay(delay, attempt.abort.signal);
-      } catch {
-        return;
-      }
-    }
+    const request = { environment, locale: this.#locale(), context: this.context };
+    const outcome = await createSession(sessionUrl, request, idempotencyKey, attempt.abort.signal, this.#intervalMs());
+    if (this.#create !== attempt || !outcome) return; // cancelled, replaced or disconnected
     this.#create = undefined;
-    if (response === undefined || (response.status !== 200 && response.status !== 201) || response.body === undefined) {
+    if (!outcome.created) {
       this.#forget(sessionUrl);
-      const serverMessage = (response?.body as { message?: unknown } | undefined)?.message;
-      const reason = response ? `HTTP ${response.status}` : 'network error';
-      this.#fail(
-        'create-failed',
-        `Creating the session failed (${reason})${typeof serverMessage === 'string' ? `: ${serverMessage.slice(0, 200)}` : ''}`,
-        response !== undefined && !isTransientHttpStatus(response.status),
-      );
+      this.#fail('create-failed', outcome.message, outcome.fatal);
       return;
     }
-    const skew = clockSkewMs(response.headers.get('Date'), response.sentAtMs, response.receivedAtMs);
-    this.#useSession(response.body, sessionUrl, { sessionUrl, idempotencyKey, environment, clockSkewMs: skew, contextFingerprint: fingerprint });
+    this.#useSession(outcome.body, sessionUrl, { sessionUrl, idempotencyKey, environment, clockSkewMs: outcome.clockSkewMs, contextFingerprint: fingerprint });
   }
+
 
   /** Validates and shows a session; `record` is kept for resuming when there is a `sessionUrl`. */
   #useSession(json: unknown, sessionUrl: string | undefined, record?: ResumeRecord): void {
@@ -479,7 +444,7 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   /** The pay button: sends the shopper to the wallet, or opens the provider's QR page in a popup. */
-  #redirect = (): void => {
+  #redirect(): void {
     const run = this.#run;
     if (!run || run.settled) return;
     const presentation = run.presentation;
@@ -496,7 +461,8 @@ export class AlipayHKCheckout extends LitElement {
     } else if ('redirectUrl' in presentation) {
       this.#navigate(run, presentation.redirectUrl);
     }
-  };
+  }
+
 
   #navigate(run: Run, url: string): void {
     if (run.record) {
@@ -594,84 +560,26 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const t = this.#messages();
     const run = this.#run;
-    const view = this._view;
-    const session = run?.session;
-    const amount = session ? formatMoney(session.amount, this.#locale()) : '';
-    const busy = view === 'creating' || view === 'confirming' || view === 'popup-open' || (view === 'qr' && this.#qrShown?.remainingMs === 0);
-    const mark = view === 'succeeded' ? 'M5 12.5l4.5 4.5L19 7.5' : view === 'failed' || view === 'error' ? 'M7 7l10 10M17 7L7 17' : '';
-    return html`<div part="base" class="base" data-view=${view}>
-      <div class="head">
-        <slot name="brand"><span part="brand" class="brand">AlipayHK</span></slot>
-        ${session?.merchantName ? html`<span part="merchant" class="merchant">${session.merchantName}</span>` : nothing}
-      </div>
-      ${amount ? html`<div part="amount" class="amount">${amount}</div>` : nothing}
-      ${t && session?.reference ? html`<div part="reference" class="muted">${t.order(session.reference)}</div>` : nothing}
-      ${busy ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>` : nothing}
-      ${mark ? html`<svg part="mark" class="mark" viewBox="0 0 24 24" aria-hidden="true"><path d=${mark}></path></svg>` : nothing}
-      <p part="message" class="message" role="status" aria-live="polite">${t ? this.#message(t) : ''}</p>
-      ${t ? this.#body(t, amount) : nothing}
-    </div>`;
-  }
-
-  #message(t: Messages): string {
-    const view = this._view;
-    if (this._reconnecting && this._status === CheckoutStatus.pending) return t.reconnecting;
-    switch (view) {
-      case 'idle':
-        return '';
-      case 'creating':
-        return t.creating;
-      case 'qr':
-        return this.#qrShown?.remainingMs === 0 ? t.confirming : t.scan;
-      case 'popup-open':
-        return t.popupWaiting;
-      // The pay button asks ("Pay HK$28.00 with AlipayHK"): nothing to add.
-      case 'popup':
-      case 'redirect':
-        return '';
-      default:
-        return t[view];
-    }
-  }
-
-  #body(t: Messages, amount: string): TemplateResult | typeof nothing {
-    const run = this.#run;
-    const retry = () => void this.retry();
-    const button = (label: string, click: () => void, secondary?: boolean) =>
-      html`<button part="button" class=${secondary ? 'button secondary' : 'button'} type="button" @click=${click}>${label}</button>`;
-    switch (this._view) {
-      case 'qr': {
-        const qr = this.#qrShown;
-        return qr ? qr.render(t, t.qrLabel(amount, run?.session.merchantName ?? '')) : html`<span part="spinner" class="spinner" aria-hidden="true"></span>`;
-      }
-      case 'popup':
-        return this.#popup ? button(t.payAmount(amount), this.#redirect) : nothing;
-      case 'popup-open':
-        return button(t.popupShow, this.#redirect, true);
-      case 'redirect':
-      case 'confirming': {
+    const failure = this._failure;
+    const failureText = this.#failureText;
+    return renderCheckout(
+      {
+        view: this._view,
+        reconnecting: this._reconnecting && this._status === CheckoutStatus.pending,
+        session: run?.session,
+        amount: run ? formatMoney(run.session.amount, this.#locale()) : '',
+        qr: this.#qrShown,
+        popupReady: !!this.#popup,
         // A QR for another phone, unless the page forced this flow, cannot cancel this session, or
         // the shopper is in the wallet already.
-        const another = run?.session.cancelUrl && this.sessionUrl && this.flow === 'auto' && !this.environment.inWallet;
-        return html`${button(t.payAmount(amount), this.#redirect, this._view === 'confirming')}
-          ${another ? button(t.anotherPhone, this.#payWithAnotherPhone, true) : nothing}`;
-      }
-      case 'failed':
-      case 'cancelled':
-      case 'error': {
-        const failure = this._failure;
-        const texts = this.#failureText;
+        anotherPhone: !!(run?.session.cancelUrl && this.sessionUrl && this.flow === 'auto' && !this.environment.inWallet),
+        canRetry: !!this.sessionUrl,
         // While the reasons load, nothing rather than the server's English.
-        const detail = failure ? texts && (texts(failure.failureCode, this.#locale()) ?? failure.failureMessage) : this._detail;
-        return html`${detail ? html`<p part="detail" class="detail muted">${detail}</p>` : nothing}
-          ${this.sessionUrl ? button(t.tryAgain, retry) : nothing}`;
-      }
-      case 'expired':
-        return this.sessionUrl ? button(t.newCode, retry) : nothing;
-      default:
-        return nothing;
-    }
+        detail: failure ? failureText && (failureText(failure.failureCode, this.#locale()) ?? failure.failureMessage) : this._detail,
+      },
+      this.#messages(),
+      this.#actions,
+    );
   }
 }

@@ -1,9 +1,6 @@
 export const en = {
   creating: 'Preparing your payment…',
   scan: 'Scan with the AlipayHK app',
-  scanToContinue: 'Scan to continue on your phone',
-  openHere: 'Open AlipayHK on this device',
-  waiting: 'Waiting for payment…',
   expiresIn: (time: string) => `Code expires in ${time}`,
   qrLabel: (amount: string, merchant: string) => `QR code to pay ${amount}${merchant && ` to ${merchant}`} with AlipayHK`,
   payAmount: (amount: string) => `Pay ${amount} with AlipayHK`,

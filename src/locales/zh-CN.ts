@@ -3,9 +3,6 @@ import type { Messages } from './en.js';
 export const zhCN: Messages = {
   creating: '正在准备付款…',
   scan: '请使用 AlipayHK 应用扫描',
-  scanToContinue: '请用手机扫描以继续',
-  openHere: '在此设备打开 AlipayHK',
-  waiting: '等待付款…',
   expiresIn: (time) => `付款码将于 ${time} 后失效`,
   qrLabel: (amount, merchant) => `${merchant && `向${merchant}`}以 AlipayHK 支付 ${amount} 的二维码`,
   payAmount: (amount) => `以 AlipayHK 支付 ${amount}`,

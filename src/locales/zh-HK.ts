@@ -3,9 +3,6 @@ import type { Messages } from './en.js';
 export const zhHK: Messages = {
   creating: '正在準備付款…',
   scan: '請使用 AlipayHK 應用程式掃描',
-  scanToContinue: '請用手機掃描以繼續',
-  openHere: '在此裝置開啟 AlipayHK',
-  waiting: '等待付款…',
   expiresIn: (time) => `付款碼將於 ${time} 後失效`,
   qrLabel: (amount, merchant) => `${merchant && `向${merchant}`}以 AlipayHK 支付 ${amount} 的二維碼`,
   payAmount: (amount) => `以 AlipayHK 支付 ${amount}`,
