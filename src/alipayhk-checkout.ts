@@ -114,7 +114,6 @@ export class AlipayHKCheckout extends LitElement {
     _status: { state: true, attribute: false },
     _view: { state: true, attribute: false },
     _reconnecting: { state: true, attribute: false },
-    _detail: { state: true, attribute: false },
     _failure: { state: true, attribute: false },
   };
 
@@ -142,7 +141,6 @@ export class AlipayHKCheckout extends LitElement {
   private _status: CheckoutStatus = CheckoutStatus.idle;
   private _view: View = 'idle';
   private _reconnecting = false;
-  private _detail = '';
   private _failure?: StatusResult;
 
   #environment?: Environment;
@@ -381,7 +379,6 @@ export class AlipayHKCheckout extends LitElement {
     const run: Run = { session, presentation, settled: false, record };
     this.#run = run;
     this._reconnecting = false;
-    this._detail = '';
 
     const view: View = 'popupUrl' in presentation ? 'popup' : presentation.flow === 'qr' ? 'qr' : record?.redirected ? 'confirming' : 'redirect';
     this.#show(view, CheckoutStatus.pending);
@@ -452,12 +449,13 @@ export class AlipayHKCheckout extends LitElement {
     if ('popupUrl' in presentation) {
       const url = presentation.popupUrl;
       // Bring back a popup already open; else a new one, from this click.
-      if (!popup || popup.focus() || this.#emit('alipayhk-redirect', { url, target: 'popup' }, true).defaultPrevented) return;
-      if (popup.open(url)) {
+      if (popup?.focus() || this.#emit('alipayhk-redirect', { url, target: 'popup' }, true).defaultPrevented) return;
+      if (popup?.open(url)) {
         this.#show('popup-open', CheckoutStatus.pending);
         return;
       }
-      this.#navigate(run, url); // blocked: the provider's page in this tab instead
+      // Blocked (or clicked before the popup's chunk arrived): the provider's page in this tab.
+      this.#navigate(run, url);
     } else if ('redirectUrl' in presentation) {
       this.#navigate(run, presentation.redirectUrl);
     }
@@ -517,7 +515,6 @@ export class AlipayHKCheckout extends LitElement {
   #fail(code: ErrorCode, message: string, fatal: boolean): void {
     if (this.#run) this.#run.settled = true;
     this.#stopWaiting();
-    this._detail = message;
     this.#show('error', CheckoutStatus.error);
     this.#emit('alipayhk-error', { code, message, fatal });
   }
@@ -570,13 +567,14 @@ export class AlipayHKCheckout extends LitElement {
         session: run?.session,
         amount: run ? formatMoney(run.session.amount, this.#locale()) : '',
         qr: this.#qrShown,
-        popupReady: !!this.#popup,
         // A QR for another phone, unless the page forced this flow, cannot cancel this session, or
         // the shopper is in the wallet already.
         anotherPhone: !!(run?.session.cancelUrl && this.sessionUrl && this.flow === 'auto' && !this.environment.inWallet),
         canRetry: !!this.sessionUrl,
-        // While the reasons load, nothing rather than the server's English.
-        detail: failure ? failureText && (failureText(failure.failureCode, this.#locale()) ?? failure.failureMessage) : this._detail,
+        // While the reasons load, nothing rather than the server's English. An error's message is
+        // for the page's developer (alipayhk-error), not the shopper.
+        detail: failure && failureText && (failureText(failure.failureCode, this.#locale()) ?? failure.failureMessage),
+        codeShown: !!run && 'qrContent' in run.presentation,
       },
       this.#messages(),
       this.#actions,

@@ -21,14 +21,14 @@ export interface ViewState {
   amount: string;
   /** The QR and its countdown, once its chunk is loaded and the code drawn. */
   qr?: QrController;
-  /** The popup's chunk is loaded: the pay button can open it. */
-  popupReady: boolean;
   /** Offer "Pay with another phone". */
   anotherPhone: boolean;
   /** There is a session-url: "Try again" and "Get a new code" can make a new session. */
   canRetry: boolean;
-  /** The failure's reason or the error's message; empty while a reason loads. */
+  /** The failure's reason; empty while it loads. */
   detail?: string;
+  /** The payment was a QR drawn here: its expiry is "This code has expired", "Get a new code". */
+  codeShown: boolean;
 }
 
 export interface ViewActions {
@@ -62,7 +62,8 @@ export function renderCheckout(state: ViewState, t: Messages | undefined, action
 }
 
 /** The state line, which is also the live region every state change is announced in. */
-function message({ view, reconnecting, qr }: ViewState, t: Messages): string {
+function message(state: ViewState, t: Messages): string {
+  const { view, reconnecting, qr } = state;
   if (reconnecting) return t.reconnecting;
   switch (view) {
     case 'idle':
@@ -77,6 +78,8 @@ function message({ view, reconnecting, qr }: ViewState, t: Messages): string {
     case 'popup':
     case 'redirect':
       return '';
+    case 'expired':
+      return state.codeShown ? t.expired : t.expiredPayment;
     default:
       return t[view];
   }
@@ -90,13 +93,13 @@ function body(state: ViewState, t: Messages, actions: ViewActions): TemplateResu
     case 'qr':
       return state.qr ? state.qr.render(t, t.qrLabel(amount, state.session?.merchantName ?? '')) : spinner();
     case 'popup':
-      return state.popupReady ? button(t.payAmount(amount), actions.pay) : nothing;
+      return button(t.payAmount(amount), actions.pay);
     case 'popup-open':
       return button(t.popupShow, actions.pay, true);
     case 'redirect':
     case 'confirming':
-      // Back from the wallet, the button stays (secondary) in case the shopper did not pay.
-      return html`${button(t.payAmount(amount), actions.pay, view === 'confirming')}
+      // Back from the wallet, the button stays in case the shopper did not pay there.
+      return html`${button(t.payAmount(amount), actions.pay)}
         ${state.anotherPhone ? button(t.anotherPhone, actions.payWithAnotherPhone, true) : nothing}`;
     case 'failed':
     case 'cancelled':
@@ -104,7 +107,7 @@ function body(state: ViewState, t: Messages, actions: ViewActions): TemplateResu
       return html`${state.detail ? html`<p part="detail" class="muted">${state.detail}</p>` : nothing}
         ${state.canRetry ? button(t.tryAgain, actions.retry) : nothing}`;
     case 'expired':
-      return state.canRetry ? button(t.newCode, actions.retry) : nothing;
+      return state.canRetry ? button(state.codeShown ? t.newCode : t.tryAgain, actions.retry) : nothing;
     default:
       return nothing;
   }

@@ -57,10 +57,6 @@ export class StatusPollController implements ReactiveController {
     host.addController(this);
   }
 
-  get active(): boolean {
-    return this.#run !== undefined;
-  }
-
   /** Starts watching `statusUrl` at once (a stream when `push`, else polls), replacing any earlier run. */
   start(statusUrl: string, expiresAtMs?: number, push = false): void {
     this.stop();

@@ -47,7 +47,9 @@ export function detectEnvironment(ua?: string, hints?: EnvironmentHints): Enviro
   if (typeof ua !== 'string') throw new TypeError('detectEnvironment: ua must be a string');
   hints ??= {};
   // Only the OS and the device: the script-tag builds ship ua-parser-js without its other tables.
-  const parser = new UAParser(ua);
+  // ua-parser-js reads the browser's own user agent when given an empty one: a single space keeps
+  // this pure (an empty user agent is a desktop, in a browser as in Node).
+  const parser = new UAParser(ua || ' ');
   const osName = parser.getOS().name ?? '';
   const touchPoints = typeof hints.maxTouchPoints === 'number' ? hints.maxTouchPoints : 0;
   const iPadAsDesktop = osName === 'Mac OS' && touchPoints > 1;

@@ -14,6 +14,7 @@ export const en = {
   failed: 'Payment failed',
   tryAgain: 'Try again',
   expired: 'This code has expired',
+  expiredPayment: 'This payment request has expired',
   newCode: 'Get a new code',
   cancelled: 'Payment cancelled',
   error: 'Something went wrong',

@@ -16,6 +16,7 @@ export const zhCN: Messages = {
   failed: '付款失败',
   tryAgain: '再试一次',
   expired: '此付款码已失效',
+  expiredPayment: '此付款请求已失效',
   newCode: '获取新付款码',
   cancelled: '付款已取消',
   error: '发生错误',

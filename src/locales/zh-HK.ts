@@ -16,6 +16,7 @@ export const zhHK: Messages = {
   failed: '付款失敗',
   tryAgain: '再試一次',
   expired: '此付款碼已失效',
+  expiredPayment: '此付款請求已失效',
   newCode: '取得新付款碼',
   cancelled: '付款已取消',
   error: '發生錯誤',

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { UA } from '../user-agents.js';
+import { detectEnvironment } from '../../../src/lib/environment.js';
 import { clearResumeStorage, mount, scenario, shadow, text, until, waitForEvent } from '../helpers.js';
 
 interface Device {
@@ -35,6 +36,21 @@ describe('SPEC §5 the environment sent and used, read from the real navigator',
     expect(shadow(el).querySelector('svg') === null, 'no QR').to.equal(true);
     expect(text(el), 'a QR for another phone is offered').to.contain('Pay with another phone');
     await expect(el).to.be.accessible();
+  });
+
+  it('an iPhone paying with another phone gets a QR: the new session is created for a desktop', async () => {
+    await emulate({ userAgent: UA.iPhoneSafari, mobile: true, maxTouchPoints: 5 });
+    // An empty user agent is a desktop here too: ua-parser-js alone would read this iPhone's.
+    expect(detectEnvironment('', {})).to.include({ deviceType: 'desktop', terminalType: 'WEB', flow: 'qr' });
+    const s = await scenario();
+    const { el, events } = await mount({ sessionUrl: s.sessionUrl });
+    await until(() => text(el).includes('Pay with another phone'), 'the offer');
+    [...shadow(el).querySelectorAll('button')].find((b) => b.textContent === 'Pay with another phone')!.click();
+    await waitForEvent(events, 'alipayhk-ready', 2);
+    const creates = await s.requests('create');
+    expect(creates[0].body.environment).to.include({ deviceType: 'mobile', terminalType: 'WAP' });
+    expect(creates[1].body.environment).to.deep.equal({ deviceType: 'desktop', terminalType: 'WEB', osType: null, flow: 'qr', inApp: false, inWallet: false });
+    await until(() => !!shadow(el).querySelector('svg[part="qr"] path'), 'a QR for the other phone');
   });
 
   it('Android Chrome: WAP / ANDROID / redirect', async () => {

@@ -83,6 +83,34 @@ describe('issue 13: states that look finished', () => {
   });
 });
 
+describe('issue 13: what an error and an expiry say', () => {
+  afterEach(clearResumeStorage);
+
+  it("an error shows the shopper no developer's message (that is in alipayhk-error)", async () => {
+    const s = await scenario({ create: [{ status: 400, body: { code: 'bad_request', message: 'Order A-1001 is already paid' } }] });
+    const { el, events } = await mount({ sessionUrl: s.sessionUrl }, { locale: 'zh-HK' });
+    await waitForEvent(events, 'alipayhk-error');
+    await until(() => text(el).includes('發生錯誤'), 'the error in zh-HK');
+    expect(text(el)).not.to.contain('Creating the session failed');
+    expect(text(el)).not.to.contain('already paid');
+    expect(events.of('alipayhk-error')[0].detail.message).to.contain('Order A-1001 is already paid');
+  });
+
+  it('a redirect that expires speaks of the payment, a QR of its code', async () => {
+    const phone = await scenario({ create: [{ status: 201, session: { flow: 'redirect', expiresInMs: 300 } }], status: [{ body: { status: 'pending' } }] });
+    const { el, events } = await mount({ sessionUrl: phone.sessionUrl });
+    await waitForEvent(events, 'alipayhk-expired');
+    await until(() => text(el).includes('This payment request has expired'), 'the expiry of a redirect');
+    expect(text(el)).to.contain('Try again');
+    expect(text(el)).not.to.contain('code');
+
+    const desktop = await scenario({ create: [{ status: 201, session: { flow: 'qr', expiresInMs: 300 } }], status: [{ body: { status: 'pending' } }] });
+    const { el: qr, events: qrEvents } = await mount({ sessionUrl: desktop.sessionUrl });
+    await waitForEvent(qrEvents, 'alipayhk-expired');
+    await until(() => text(qr).includes('This code has expired') && text(qr).includes('Get a new code'), 'the expiry of a code');
+  });
+});
+
 describe('SPEC §2 the countdown for screen readers', () => {
   afterEach(clearResumeStorage);
 
