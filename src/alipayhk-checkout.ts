@@ -22,9 +22,6 @@ import { loadMessages, messagesFor, type Messages } from './locales/index.js';
 import { styles } from './alipayhk-checkout.styles.js';
 import { renderCheckout, type View, type ViewActions } from './checkout-view.js';
 
-
-
-
 /** One session from the moment it is shown until its single terminal event. */
 interface Run {
   session: CheckoutSession;
@@ -53,8 +50,6 @@ function sessionStorageOrUndefined(): Storage | undefined {
   }
 }
 
-
-
 /**
  * Takes an AlipayHK payment: creates (or takes) a session, shows a QR on a desktop or sends a
  * phone to the AlipayHK app, polls the merchant's backend and reports the outcome.
@@ -76,10 +71,10 @@ function sessionStorageOrUndefined(): Storage | undefined {
  * @csspart merchant - The merchant's name.
  * @csspart amount - The formatted amount.
  * @csspart reference - "Order A-1001".
- * @csspart spinner - Shown while creating and confirming (still under `prefers-reduced-motion`).
+ * @csspart spinner - Shown while creating, confirming and waiting on the popup (still under `prefers-reduced-motion`).
  * @csspart mark - The success tick or the failure cross.
  * @csspart message - The state message (also the live region).
- * @csspart detail - Failure reason or error message.
+ * @csspart detail - The reason a payment failed.
  * @csspart qr - The QR code's `<svg>`.
  * @csspart countdown - "Code expires in 4:59" (`role="timer"`).
  * @csspart button - Every button: Pay with AlipayHK, Try again, Get a new code, and the secondary ones.
@@ -91,10 +86,11 @@ function sessionStorageOrUndefined(): Storage | undefined {
  * @cssprop --alipayhk-text-color
  * @cssprop --alipayhk-muted-color - Instructions and countdown.
  * @cssprop --alipayhk-background
+ * @cssprop --alipayhk-border-color - The widget's border and the spinner's track.
  * @cssprop --alipayhk-success-color
  * @cssprop --alipayhk-error-color
  * @cssprop --alipayhk-radius
- * @cssprop --alipayhk-qr-size - Width and height of the QR (default 200px).
+ * @cssprop --alipayhk-qr-size - Width and height of the QR (default 200px, never under 160px).
  * @cssprop --alipayhk-qr-color - Colour of the QR modules (keep it dark on light).
  * @cssprop --alipayhk-font-family
  */
@@ -172,7 +168,6 @@ export class AlipayHKCheckout extends LitElement {
   #popup?: PopupController;
   /** Loaded with the first failure: what each `failureCode` means, in the shopper's words. */
   #failureText?: typeof FailureText;
-  // Other tabs on the same session: one checks, the others listen, and every one hears the outcome.
   // Other tabs on this session: every tab hears the outcome; which one checks is decided by the
   // sharing, loaded only when another tab shows the same session (tab-presence.ts).
   #presence?: TabPresence;
@@ -292,11 +287,13 @@ export class AlipayHKCheckout extends LitElement {
     const sessionUrl = this.#resolvedSessionUrl();
     const cancelUrl = run?.session.cancelUrl;
     if (!run || run.settled || !sessionUrl || !cancelUrl) return;
+    // Not a check meanwhile: a "cancelled" it would read is this step, not the shopper's outcome.
+    this.#poll.stop();
     const outcome = interpretStatusResponse(200, await postCancel(cancelUrl));
     if (this.#run !== run || run.settled) return;
     if (outcome.kind !== 'result' || outcome.result.status !== 'cancelled') {
       if (outcome.kind === 'result') this.#finish(outcome.result);
-      else this.#poll.checkNow();
+      else this.#lead(true); // no answer: check again at once
       return;
     }
     run.settled = true;
@@ -304,7 +301,6 @@ export class AlipayHKCheckout extends LitElement {
     // A desktop's environment (WEB, a QR), which is what a user agent that names nothing reads as.
     await this.#createSession(sessionUrl, newIdempotencyKey(), detectEnvironment('', {}));
   }
-
 
   #intervalMs(): number {
     return Number.isFinite(this.pollInterval) && this.pollInterval > 0 ? this.pollInterval : DEFAULT_POLL_INTERVAL_MS;
@@ -356,7 +352,6 @@ export class AlipayHKCheckout extends LitElement {
     this.#useSession(outcome.body, sessionUrl, { sessionUrl, idempotencyKey, environment, clockSkewMs: outcome.clockSkewMs, contextFingerprint: fingerprint });
   }
 
-
   /** Validates and shows a session; `record` is kept for resuming when there is a `sessionUrl`. */
   #useSession(json: unknown, sessionUrl: string | undefined, record?: ResumeRecord): void {
     this.#reset();
@@ -390,15 +385,14 @@ export class AlipayHKCheckout extends LitElement {
     }
     const expiresAtMs = session.expiresAt ? localExpiryMs(session.expiresAt, record?.clockSkewMs ?? 0) : undefined;
     run.expiresAtMs = expiresAtMs;
-    // The poll starts when this tab leads the session's checks (at once where tabs cannot share).
-    this.#presence = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run), (result) => this.#finish(result, true));
+    // This tab checks at once; once another tab shows the session too, the sharing decides which.
+    // (Without the sharing's chunk, each tab goes on checking by itself.)
+    this.#presence = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run).catch(() => undefined), (result) => this.#finish(result, true));
     if (this.#tabs) this.#tabs.join(session.id);
     else this.#lead(true);
     if ('popupUrl' in presentation && !this.#popup) {
-      void import('./controllers/popup-controller.js').then(({ PopupController }) => {
-        this.#popup ??= new PopupController(this);
-        this.requestUpdate();
-      });
+      // Without it (the chunk did not come), the pay button opens the page in this tab.
+      import('./controllers/popup-controller.js').then(({ PopupController }) => void (this.#popup ??= new PopupController(this)), () => undefined);
     }
     if ('qrContent' in presentation) {
       this.#loadQr().then(
@@ -461,7 +455,6 @@ export class AlipayHKCheckout extends LitElement {
     }
   }
 
-
   #navigate(run: Run, url: string): void {
     if (run.record) {
       run.record.redirected = true;
@@ -494,7 +487,8 @@ export class AlipayHKCheckout extends LitElement {
         break;
       case 'failed':
         this._failure = result;
-        void import('./locales/failure-reasons.js').then(({ failureText }) => {
+        // Without the chunk (the network blipped), the server's message rather than nothing.
+        void import('./locales/failure-reasons.js').then(({ failureText }) => failureText, () => () => undefined).then((failureText) => {
           this.#failureText = failureText;
           this.requestUpdate();
         });

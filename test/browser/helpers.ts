@@ -2,8 +2,14 @@
 // (test/support/fake-merchant.mjs), a mounted element, and a recorder of its events.
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
+import { loadMessages } from '../../src/locales/index.js';
 import type { AlipayHKCheckout } from '../../src/alipayhk-checkout.js';
 import type { AlipayHKEventName } from '../../src/events.js';
+
+// The English strings are a chunk the element loads on demand; loaded here first, a test that
+// reads the element's text right after an event reads them rather than racing their arrival.
+// (The tests of zh-HK and zh-CN wait for theirs, as a shopper would.)
+await loadMessages('en');
 
 export interface Reply {
   status?: number;

@@ -35,7 +35,7 @@ describe('SPEC §2–3 desktop: create a session and show its QR', () => {
     expect(shadow(el).querySelector('img')).to.equal(null);
 
     expect(text(el)).to.contain('HK$123.45');
-    expect(text(el)).to.contain('Scan with the AlipayHK app');
+    await until(() => text(el).includes('Scan with the AlipayHK app'), 'the instruction');
     expect(text(el)).to.match(/Code expires in 1[45]:\d\d/);
     await expect(el).to.be.accessible();
   });
