@@ -37,14 +37,17 @@ export interface CheckoutHandlerOptions {
    * current, and thousands of polling widgets do not become thousands of provider calls.
    */
   providerCheckIntervalMs?: number;
-  /**
-   * How often an open status stream (`Accept: text/event-stream`) reads the store while the
-   * session is pending (default 1 s). A webhook handled by this process is pushed at once; this
-   * read picks up one that another process handled (a shared store).
-   */
-  streamCheckIntervalMs?: number;
-  /** A comment line on open streams this often, so that proxies keep them (default 15 s). */
+  /** A comment line on open status streams this often, so that proxies keep them (default 15 s). */
   streamHeartbeatMs?: number;
+  /**
+   * Open status streams (`Accept: text/event-stream`) of one session in one process, at most
+   * (default 20); more are answered 429 with Retry-After, and the widget polls instead.
+   */
+  maxStreamsPerSession?: number;
+  /** Open status streams in one process, at most (default 10,000); more are answered 429. */
+  maxStreams?: number;
+  /** How long a status stream stays open after its session's expiry (default 60 s); the widget then polls. */
+  streamGraceMs?: number;
   /**
    * How long a create request holds its Idempotency-Key while it works (default 30 s), renewed
    * every third of it while the process lives: a process that dies mid-create blocks the key
@@ -75,7 +78,7 @@ export interface CheckoutHandler {
   cancel(sessionId: string): Promise<SessionInfo>;
   /** Refunds a session that succeeded: `amount` minor units, or all that is left. */
   refund(sessionId: string, options?: { amount?: number; reason?: string }): Promise<SessionInfo>;
-  /** Stops its timers (reconciliation, retries). */
+  /** Stops its timers (reconciliation, retries) and ends this process's status streams and their subscription. */
   close(): Promise<void>;
   /** The same routes for Fetch API runtimes (Next.js route handlers, Hono, Bun, Deno, workers). */
   fetch(request: Request): Promise<Response>;
@@ -142,26 +145,35 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   const basePath = options.basePath.replace(/\/$/, '');
   const logger = options.logger ?? console;
   const { provider } = options;
-  /** Open status streams of this process, told at once when a status is applied here. */
+  const store = options.store ?? memoryStore();
+  const namespace = `${provider.name}${basePath}`;
+  const providerCheckIntervalMs = options.providerCheckIntervalMs ?? 5000;
+  /** Open status streams of this process; status changes reach every process's through the store's pub/sub. */
   const streams = statusStreams({
-    checkIntervalMs: options.streamCheckIntervalMs ?? 1000,
+    store,
+    channel: `status:${namespace}`,
+    checkIntervalMs: providerCheckIntervalMs,
     heartbeatMs: options.streamHeartbeatMs ?? 15_000,
+    maxStreamsPerSession: options.maxStreamsPerSession ?? 20,
+    maxStreams: options.maxStreams ?? 10_000,
+    graceMs: options.streamGraceMs ?? 60_000,
+    lookAgain: (session) => sessions.lookAgain(session),
     statusJson,
     logger,
   });
   const sessions = paymentSessions({
     provider,
-    namespace: `${provider.name}${basePath}`,
-    store: options.store ?? memoryStore(),
+    namespace,
+    store,
     order: options.order,
     returnUrl: options.returnUrl,
     sessionTtlMs: options.sessionTtlMs ?? 24 * 60 * 60_000,
     paymentLifetimeMs: options.paymentLifetimeMs,
-    providerCheckIntervalMs: options.providerCheckIntervalMs ?? 5000,
+    providerCheckIntervalMs,
     claimLeaseMs: options.claimLeaseMs ?? 30_000,
     onStatusChange: options.onStatusChange,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 60_000,
-    notify: (session) => streams.notify(session),
+    notify: (session) => streams.publish(session),
     logger,
   });
 
@@ -277,6 +289,9 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     cancel: sessions.cancel,
     refund: sessions.refund,
     fetch: fetchDoor(handle),
-    close: sessions.close,
+    async close() {
+      await streams.close();
+      await sessions.close();
+    },
   });
 }

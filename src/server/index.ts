@@ -4,7 +4,7 @@ export type { CheckoutHandler, CheckoutHandlerOptions, OrderRequest, StatusChang
 export { memoryStore } from './store.js';
 export type { SessionStore, Versioned } from './store.js';
 export { redisStore } from './redis-store.js';
-export type { RedisEvalClient } from './redis-store.js';
+export type { RedisEvalClient, RedisSessionStore, RedisStoreOptions, RedisSubscriber } from './redis-store.js';
 export { providers } from './providers/index.js';
 export * from './providers/types.js';
 export { startSandbox } from './sandbox/index.js';

@@ -1,10 +1,18 @@
 // Push updates (SPEC §7, the status route as Server-Sent Events): the status at once, then each
-// change, pushed the moment this process applies one (a webhook) or finds one (the store, which
-// another process may have written, or the provider); the stream ends after a final status. Any
-// error ends it too, and the widget falls back to polling.
+// change, the stream ending after a final status or a while after the session's expiry.
+//
+// A change is published once, by the process that applied it, on the store's pub/sub; each
+// process keeps one subscription and fans out to its own open streams. So an open stream costs no
+// store traffic while nothing happens (issue 14: 500 streams on one session used to make ~500
+// store reads a second). What the streams of one session need over time (a heartbeat, a look at
+// the provider when no webhook came) is one timer per session in a process, not one per stream,
+// and the provider is asked at most once per interval across processes (sessions.ts, a lease).
+// Streams are capped per session and per process: past a cap the answer is 429 with
+// Retry-After, and the widget polls instead.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue } from './http.js';
+import { headerValue, HttpError } from './http.js';
 import type { Logger } from './providers/types.js';
+import type { SessionStore } from './store.js';
 import type { StatusJson, StoredSession } from './types.js';
 
 /** True when the request asks for the status as Server-Sent Events (what `EventSource` sends). */
@@ -13,30 +21,139 @@ export function wantsEventStream(req: IncomingMessage): boolean {
 }
 
 export interface StatusStreamOptions {
-  /** How often an open stream re-reads the session while it is pending. */
+  store: SessionStore;
+  /** The pub/sub channel of this handler's status changes (one per provider and base path). */
+  channel: string;
+  /** How often the sessions with streams here may look at the provider (see `lookAgain`). */
   checkIntervalMs: number;
   /** A comment line this often, so that proxies keep a quiet stream. */
   heartbeatMs: number;
+  /** Open streams of one session in this process, at most. */
+  maxStreamsPerSession: number;
+  /** Open streams in this process, at most. */
+  maxStreams: number;
+  /** How long a stream stays open after its session's `expiresAt` (the widget then polls). */
+  graceMs: number;
+  /**
+   * Looks at a pending session again when it is due (the provider, when no other process asked it
+   * within its interval). Resolves to the session when it was read, undefined when not due.
+   */
+  lookAgain(session: StoredSession): Promise<StoredSession | undefined>;
   statusJson(session: StoredSession): StatusJson;
   logger: Logger;
 }
 
+/** One open stream. */
+interface Stream {
+  /** Sends the status unless it is the one this stream sent last; a final status ends it. */
+  send(status: StatusJson): void;
+  heartbeat(): void;
+  close(): void;
+}
+
+/** The streams of one session in this process, and the one timer they share. */
+interface SessionStreams {
+  streams: Set<Stream>;
+  session: StoredSession;
+  timer: ReturnType<typeof setInterval>;
+  lastHeartbeatAt: number;
+  closeAt: number;
+}
+
 export function statusStreams(options: StatusStreamOptions) {
-  /** Open streams of this process, by session id. */
-  const listeners = new Map<string, Set<(session: StoredSession) => void>>();
+  const bySession = new Map<string, SessionStreams>();
+  let open = 0;
+  let subscription: Promise<() => Promise<void>> | undefined;
+
+  /** Sends a session's status to its streams here; a final one ends them. */
+  function fanOut(sessionId: string, status: StatusJson): void {
+    for (const stream of bySession.get(sessionId)?.streams ?? []) stream.send(status);
+  }
+
+  function onMessage(message: string): void {
+    let change: { id?: unknown; status?: StatusJson };
+    try {
+      change = JSON.parse(message);
+    } catch {
+      return;
+    }
+    if (typeof change?.id === 'string' && change.status && typeof change.status.status === 'string') fanOut(change.id, change.status);
+  }
+
+  /** The process's one subscription, made with its first stream. */
+  function subscribed(): Promise<unknown> {
+    subscription ??= options.store.subscribe(options.channel, onMessage);
+    subscription.catch(() => (subscription = undefined));
+    return subscription;
+  }
+
+  function tick(sessionId: string): void {
+    const group = bySession.get(sessionId);
+    if (!group) return;
+    const now = Date.now();
+    if (now >= group.closeAt) {
+      for (const stream of group.streams) stream.close();
+      return;
+    }
+    if (now - group.lastHeartbeatAt >= options.heartbeatMs) {
+      group.lastHeartbeatAt = now;
+      for (const stream of group.streams) stream.heartbeat();
+    }
+    options.lookAgain(group.session).then(
+      (current) => {
+        if (!current) return;
+        group.session = current;
+        // Pub/sub delivers at most once (a message sent while a connection reconnects is lost):
+        // what this read found reaches the streams here too.
+        fanOut(sessionId, options.statusJson(current));
+      },
+      (error: Error) => options.logger.warn(`alipayhk-checkout: status streams of ${sessionId}: ${error.message}`),
+    );
+  }
 
   return {
-    /** Tells this process's open streams of the session about its new state, at once. */
-    notify(session: StoredSession): void {
-      for (const listener of listeners.get(session.id) ?? []) listener(session);
+    /** Open streams in this process. */
+    get size(): number {
+      return open;
     },
 
     /**
-     * Answers with the stream of `session`. `refresh` reads the session again (undefined when it
-     * is gone), asking the provider when it is due.
+     * Tells every process's streams of the session about its new state: at once here, through the
+     * store's pub/sub elsewhere. A stream that already sent this status sends nothing.
      */
-    async serve(req: IncomingMessage, res: ServerResponse, session: StoredSession, refresh: () => Promise<StoredSession | undefined>): Promise<void> {
+    publish(session: StoredSession): void {
+      const status = options.statusJson(session);
+      fanOut(session.id, status);
+      options.store.publish(options.channel, JSON.stringify({ id: session.id, status })).catch((error: Error) => {
+        options.logger.warn(`alipayhk-checkout: publishing the status of ${session.id}: ${error.message}`);
+      });
+    },
+
+    /**
+     * Answers with the stream of the session, or 429 past a cap. `read` reads the session again
+     * once subscribed, so that a change made between the first read and the subscription is seen.
+     */
+    async serve(req: IncomingMessage, res: ServerResponse, session: StoredSession, read: () => Promise<StoredSession | undefined>): Promise<void> {
       const sessionId = session.id;
+      if (open >= options.maxStreams || (bySession.get(sessionId)?.streams.size ?? 0) >= options.maxStreamsPerSession) {
+        throw new HttpError(429, 'too_many_streams', 'Too many status streams: poll the status instead', {
+          'Retry-After': String(Math.ceil(options.checkIntervalMs / 1000)),
+        });
+      }
+      // Counted before any await, so that a burst of requests cannot all pass the caps.
+      open++;
+      let counted = true;
+      const uncount = () => {
+        if (counted) open--;
+        counted = false;
+      };
+      try {
+        await subscribed();
+        session = (await read()) ?? session;
+      } catch (error) {
+        uncount();
+        throw error;
+      }
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -45,45 +162,52 @@ export function statusStreams(options: StatusStreamOptions) {
         'X-Accel-Buffering': 'no',
       });
       let lastSent = '';
-      let closed = false;
-      let checkTimer: ReturnType<typeof setTimeout> | undefined;
-      const send = (next: StoredSession) => {
-        if (closed) return;
-        const data = JSON.stringify(options.statusJson(next));
-        if (data !== lastSent) {
-          lastSent = data;
-          res.write(`event: status\ndata: ${data}\n\n`);
-        }
-        if (next.status !== 'pending') close();
+      let group = bySession.get(sessionId);
+      if (!group) {
+        const expiresAtMs = session.expiresAt ? Date.parse(session.expiresAt) : NaN;
+        group = {
+          streams: new Set(),
+          session,
+          timer: setInterval(() => tick(sessionId), Math.min(options.checkIntervalMs, options.heartbeatMs)),
+          lastHeartbeatAt: Date.now(),
+          closeAt: (Number.isFinite(expiresAtMs) ? expiresAtMs : Date.now() + 24 * 60 * 60_000) + options.graceMs,
+        };
+        group.timer.unref?.();
+        bySession.set(sessionId, group);
+      }
+      const mine = group;
+      const stream: Stream = {
+        heartbeat: () => res.write(': keep-alive\n\n'),
+        send(status) {
+          const data = JSON.stringify(status);
+          if (data !== lastSent) {
+            lastSent = data;
+            res.write(`event: status\ndata: ${data}\n\n`);
+          }
+          if (status.status !== 'pending') stream.close();
+        },
+        close() {
+          if (!mine.streams.delete(stream)) return;
+          uncount();
+          if (mine.streams.size === 0 && bySession.get(sessionId) === mine) {
+            clearInterval(mine.timer);
+            bySession.delete(sessionId);
+          }
+          res.end();
+        },
       };
-      const mine = listeners.get(sessionId) ?? new Set();
-      listeners.set(sessionId, mine);
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs);
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        clearTimeout(checkTimer);
-        mine.delete(send);
-        if (mine.size === 0 && listeners.get(sessionId) === mine) listeners.delete(sessionId);
-        res.end();
-      };
-      mine.add(send);
-      req.once('close', close);
-      res.once('error', close);
-      const check = async () => {
-        try {
-          const current = await refresh();
-          if (!current) return close();
-          send(current);
-        } catch (error) {
-          options.logger.warn(`alipayhk-checkout: status stream of ${sessionId}: ${(error as Error).message}`);
-          return close();
-        }
-        if (!closed) checkTimer = setTimeout(check, options.checkIntervalMs);
-      };
-      send(session);
-      if (!closed) await check();
+      mine.streams.add(stream);
+      req.once('close', () => stream.close());
+      res.once('error', () => stream.close());
+      stream.send(options.statusJson(session));
+    },
+
+    /** Ends every stream and the subscription (the handler's close). */
+    async close(): Promise<void> {
+      for (const group of [...bySession.values()]) for (const stream of [...group.streams]) stream.close();
+      const unsubscribe = await subscription?.catch(() => undefined);
+      subscription = undefined;
+      await unsubscribe?.();
     },
   };
 }

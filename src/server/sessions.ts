@@ -53,7 +53,7 @@ export interface PaymentSessionsOptions {
   onStatusChange?: (change: StatusChange) => unknown;
   /** 0: no timer (call reconcile() from a scheduler); the first check of a session is then due after a minute. */
   reconcileIntervalMs: number;
-  /** Told of each change this process applies (the open status streams). */
+  /** Told of each change this process applies: publishes it to every process's open status streams. */
   notify(session: StoredSession): void;
   logger: Logger;
 }
@@ -363,23 +363,43 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     for (const [id, at] of lastProviderCheck) if (now - at > providerCheckInterval) lastProviderCheck.delete(id);
   }
 
+  /**
+   * How often the provider may be asked about a session: every interval in its first minute,
+   * then less often as it ages (webhooks are the way outcomes arrive; this is the fallback), up to
+   * six intervals apart.
+   */
+  function providerCheckIntervalOf(session: StoredSession, now: number): number {
+    const ageMs = Math.max(0, now - Date.parse(session.createdAt)) || 0;
+    return providerCheckInterval * Math.min(6, 1 + Math.floor(ageMs / 60_000));
+  }
+
   /** How long until this process may ask the provider about the session again (0: now). */
-  function providerCheckWait(sessionId: string, now: number): number {
-    return Math.max(0, (lastProviderCheck.get(sessionId) ?? -Infinity) + providerCheckInterval - now);
+  function providerCheckWait(session: StoredSession, now: number): number {
+    return Math.max(0, (lastProviderCheck.get(session.id) ?? -Infinity) + providerCheckIntervalOf(session, now) - now);
+  }
+
+  /**
+   * True when this process is the one to ask the provider about the session now: it has not asked
+   * within the interval itself (no store traffic then), and no process sharing the store has (a
+   * lease key that the first to create it holds for the interval). So N processes make the calls
+   * of one (issue 14), and a flash sale is not N times the provider's rate limit.
+   */
+  async function claimProviderCheck(session: StoredSession, now: number): Promise<boolean> {
+    if (providerCheckWait(session, now) > 0) return false;
+    lastProviderCheck.set(session.id, now);
+    pruneProviderChecks(now);
+    return store.create(`provider-check:${session.id}`, now, providerCheckIntervalOf(session, now));
   }
 
   /** Asks the provider about a pending session and applies the answer. Throws when the provider fails. */
   async function askProvider(session: StoredSession): Promise<StoredSession> {
-    const now = Date.now();
-    lastProviderCheck.set(session.id, now);
-    pruneProviderChecks(now);
     const state = await provider.getPayment(session.providerPaymentId);
     return (await applyStatus(session.id, state)) ?? session;
   }
 
-  /** The session as stored, after asking the provider if a pending one has not been checked lately. */
+  /** The session as stored, after asking the provider if it is this process's turn to (see claimProviderCheck). */
   async function checked(session: StoredSession): Promise<StoredSession> {
-    if (!stillOpen(session) || providerCheckWait(session.id, Date.now()) > 0) return session;
+    if (!stillOpen(session) || !(await claimProviderCheck(session, Date.now()))) return session;
     try {
       return await askProvider(session);
     } catch (error) {
@@ -397,7 +417,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       try {
         const stored = await store.get<StoredSession>(sessionKey(sessionId));
         // A status poll may have asked since: its answer came after the notice, and this check is not due.
-        if (stored && stillOpen(stored.value) && providerCheckWait(sessionId, Date.now()) === 0) await askProvider(stored.value);
+        if (stored && stillOpen(stored.value) && (await claimProviderCheck(stored.value, Date.now()))) await askProvider(stored.value);
       } catch (error) {
         logger.warn(`alipayhk-checkout: deferred status check of ${sessionId}: ${(error as Error).message}`);
       }
@@ -486,6 +506,22 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     checked,
 
     /**
+     * For a session's open streams (push.ts): asks the provider about it when it is this
+     * process's turn, reading it first; undefined (and no store read) when it is not.
+     */
+    async lookAgain(session: StoredSession): Promise<StoredSession | undefined> {
+      if (!stillOpen(session) || !(await claimProviderCheck(session, Date.now()))) return undefined;
+      const stored = await store.get<StoredSession>(sessionKey(session.id));
+      if (!stored || !stillOpen(stored.value)) return stored?.value;
+      try {
+        return await askProvider(stored.value);
+      } catch (error) {
+        logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
+        return stored.value;
+      }
+    },
+
+    /**
      * Applies a verified webhook. A notice (an event whose contents prove nothing) makes the
      * provider be asked about a payment of ours, at most once per interval; a provider failure
      * then throws, so that the provider sends it again. True when it changed the session.
@@ -496,9 +532,11 @@ export function paymentSessions(options: PaymentSessionsOptions) {
       if ('unsigned' in event) {
         const stored = await store.get<StoredSession>(sessionKey(link.value.sessionId));
         if (!stored || !stillOpen(stored.value)) return false;
-        const wait = providerCheckWait(stored.value.id, Date.now());
-        if (wait > 0) {
-          checkLater(stored.value.id, wait);
+        const now = Date.now();
+        const wait = providerCheckWait(stored.value, now);
+        if (wait > 0 || !(await claimProviderCheck(stored.value, now))) {
+          // Asked within the interval, here or by another process: once more at its end.
+          checkLater(stored.value.id, wait || providerCheckIntervalOf(stored.value, now));
           return false;
         }
         return (await askProvider(stored.value)).status !== 'pending';

@@ -24,6 +24,16 @@ export interface SessionStore {
   unschedule(list: string, member: string): Promise<void>;
   /** Up to `limit` members of the list that are due at `atMs`, the most overdue first. */
   due(list: string, atMs: number, limit: number): Promise<string[]>;
+  /**
+   * Delivers `message` to every subscriber of `channel`, in every process that shares the store
+   * (this one included), once. How a status change reaches the streams other processes hold.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Calls `listener` with each message published on `channel` from now on. Resolves once the
+   * subscription is in place, to the function that ends it. A process keeps one per channel.
+   */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
 }
 
 interface Entry {
@@ -37,6 +47,7 @@ export function memoryStore(options: { now?: () => number } = {}): SessionStore 
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const lists = new Map<string, Map<string, number>>();
+  const subscribers = new Map<string, Set<(message: string) => void>>();
   let writesSinceSweep = 0;
 
   function live(key: string): Entry | undefined {
@@ -87,6 +98,17 @@ export function memoryStore(options: { now?: () => number } = {}): SessionStore 
         .sort((a, b) => a[1] - b[1])
         .slice(0, limit)
         .map(([member]) => member);
+    },
+    async publish(channel: string, message: string) {
+      // Later, as a message from another process would arrive: never inside the publisher's call.
+      for (const listener of subscribers.get(channel) ?? []) queueMicrotask(() => listener(message));
+    },
+    async subscribe(channel: string, listener: (message: string) => void) {
+      // A fresh function per subscription, so that subscribing twice is two subscriptions.
+      const mine = (message: string) => listener(message);
+      const set = subscribers.get(channel) ?? new Set();
+      subscribers.set(channel, set.add(mine));
+      return async () => void set.delete(mine);
     },
   };
 }

@@ -201,5 +201,12 @@ export function countingStore(store) {
     schedule: (...args) => store.schedule(...args),
     unschedule: (...args) => store.unschedule(...args),
     due: (...args) => store.due(...args),
+    /** Messages published through this store (not counted in `counts`: they are not reads or writes). */
+    published: [],
+    async publish(channel, message) {
+      this.published.push({ channel, message });
+      return store.publish(channel, message);
+    },
+    subscribe: (...args) => store.subscribe(...args),
   };
 }

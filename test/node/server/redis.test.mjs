@@ -1,53 +1,66 @@
 // redisStore against a real redis-server (Debian package, started here on 127.0.0.1), and two
 // merchant processes sharing it: create on one, webhook to the other, status from the first.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
 import { redisStore, startSandbox } from '../../../dist/server/index.js';
 import { DESKTOP, quietLogger } from './helpers.mjs';
 import { freePort } from '../free-port.mjs';
+import { startProcess, startRedis } from './redis-servers.mjs';
 import { storeContract } from './store-contract.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts a child process and resolves once a line of its output matches `ready`. */
-function startProcess(command, args, ready, env = {}) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(ready);
-      if (match) resolve({ child, match });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', (error) => reject(new Error(`${command} could not start (${error.message}); CI installs it with apt-get`)));
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-  });
-}
-
 let redis;
 let client;
+let otherClient; // another process's connection
 let redisUrl;
+const stores = [];
 
 before(async () => {
-  const port = await freePort();
-  redis = (await startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept connections/)).child;
-  redisUrl = `redis://127.0.0.1:${port}`;
-  client = createClient({ url: redisUrl });
-  await client.connect();
+  redis = await startRedis();
+  redisUrl = redis.url;
+  client = await createClient({ url: redisUrl }).connect();
+  otherClient = await createClient({ url: redisUrl }).connect();
 });
 
 after(async () => {
-  await client?.quit();
-  redis?.kill();
+  await Promise.all(stores.map((store) => store.close()));
+  await client?.close();
+  await otherClient?.close();
+  await redis?.stop();
 });
 
+/** A redisStore closed after the file's tests (its subscription connection with it). */
+function store(on, options) {
+  const made = redisStore(on, options);
+  stores.push(made);
+  return made;
+}
+
+/** Resolves once `condition()` holds, checking every 20 ms; rejects after 5 s. */
+async function until(condition, what) {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The connections the server has open now. */
+async function connections() {
+  return (await client.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length;
+}
+
 describe('redisStore: the SessionStore contract on a real Redis', () => {
-  let stores = 0;
-  storeContract(() => redisStore(client, { prefix: `contract${Date.now()}-${stores++}:` }));
+  let made = 0;
+  const prefix = () => `contract${Date.now()}-${made++}:`;
+  storeContract(() => store(client, { prefix: prefix() }), {
+    twoProcesses() {
+      const shared = prefix();
+      return [store(client, { prefix: shared }), store(otherClient, { prefix: shared })];
+    },
+  });
 
   it('forgets entries after their TTL', async () => {
     const store = redisStore(client, { prefix: `ttl${Date.now()}:` });
@@ -55,6 +68,65 @@ describe('redisStore: the SessionStore contract on a real Redis', () => {
     assert.equal((await store.get('k')).value, 'v');
     await sleep(300);
     assert.equal(await store.get('k'), undefined);
+  });
+});
+
+describe('redisStore pub/sub on a real Redis', () => {
+  it('puts its prefix on channel names', async () => {
+    const prefix = `channels${Date.now()}:`;
+    const subscriber = await client.duplicate().connect();
+    const received = [];
+    await subscriber.subscribe(`${prefix}status`, (message) => received.push(message));
+    await store(client, { prefix }).publish('status', 'hello');
+    await until(() => received.length === 1, 'the message');
+    assert.deepEqual(received, ['hello']);
+    await subscriber.close();
+  });
+
+  it('opens one connection for its subscriptions with the first, and closes it with the last', async () => {
+    const prefix = `connection${Date.now()}:`;
+    const subscribing = store(client, { prefix });
+    const before = await connections();
+    const endStatus = await subscribing.subscribe('status', () => {});
+    const endOther = await subscribing.subscribe('other', () => {});
+    assert.equal(await connections(), before + 1);
+    assert.deepEqual((await client.pubSubChannels(`${prefix}*`)).sort(), [`${prefix}other`, `${prefix}status`]);
+    await endStatus();
+    assert.deepEqual(await client.pubSubChannels(`${prefix}*`), [`${prefix}other`]);
+    await endOther();
+    await until(async () => (await connections()) === before, 'the connection to close');
+    assert.deepEqual(await client.pubSubChannels(`${prefix}*`), []);
+  });
+
+  it('close() ends the subscriptions and their connection, refuses new ones, and leaves the client open', async () => {
+    const prefix = `close${Date.now()}:`;
+    const closing = redisStore(client, { prefix });
+    const before = await connections();
+    const end = await closing.subscribe('status', () => {});
+    await closing.close();
+    await until(async () => (await connections()) === before, 'the connection to close');
+    assert.deepEqual(await client.pubSubChannels(`${prefix}*`), []);
+    await assert.rejects(closing.subscribe('status', () => {}), /close/);
+    await end(); // harmless after close()
+    await closing.publish('status', 'still publishes');
+    assert.equal(await closing.create('k', 1, 10_000), true);
+  });
+
+  it('subscribes on the `subscriber` given, and leaves it open', async () => {
+    const prefix = `given${Date.now()}:`;
+    const subscriber = await client.duplicate().connect();
+    const subscribing = store(client, { prefix, subscriber });
+    const before = await connections();
+    const received = [];
+    const end = await subscribing.subscribe('status', (message) => received.push(message));
+    assert.equal(await connections(), before);
+    await store(otherClient, { prefix }).publish('status', 'hello');
+    await until(() => received.length === 1, 'the message');
+    await end();
+    await subscribing.close();
+    assert.equal(subscriber.isOpen, true);
+    assert.deepEqual(await client.pubSubChannels(`${prefix}*`), []);
+    await subscriber.close();
   });
 });
 
@@ -69,8 +141,8 @@ describe('two merchant processes on one Redis', () => {
     sandbox = await startSandbox({ provider: 'checkout-com', webhookUrl: `http://127.0.0.1:${portB}/api/alipayhk/webhooks/checkout-com`, logger: quietLogger });
     const env = { REDIS_URL: redisUrl, PROVIDER_OPTIONS: JSON.stringify(sandbox.adapterOptions) };
     const script = new URL('./merchant-process.mjs', import.meta.url).pathname;
-    const a = await startProcess(process.execPath, [script], /listening (\d+)/, env);
-    const b = await startProcess(process.execPath, [script], /listening (\d+)/, { ...env, PORT: String(portB) });
+    const a = await startProcess(process.execPath, [script], /listening (\d+)/, { env: { ...process.env, ...env } });
+    const b = await startProcess(process.execPath, [script], /listening (\d+)/, { env: { ...process.env, ...env, PORT: String(portB) } });
     processes.push(a.child, b.child);
     urls = [`http://127.0.0.1:${a.match[1]}`, `http://127.0.0.1:${b.match[1]}`];
   });
@@ -94,7 +166,7 @@ describe('two merchant processes on one Redis', () => {
   it('a process that dies holding a key blocks it for one lease, not for a day', { timeout: 30_000 }, async () => {
     const script = new URL('./merchant-process.mjs', import.meta.url).pathname;
     const env = { REDIS_URL: redisUrl, PROVIDER_OPTIONS: JSON.stringify(sandbox.adapterOptions), CLAIM_LEASE_MS: '600', ORDER_HANGS: '1' };
-    const doomed = await startProcess(process.execPath, [script], /listening (\d+)/, env);
+    const doomed = await startProcess(process.execPath, [script], /listening (\d+)/, { env: { ...process.env, ...env } });
     const key = crypto.randomUUID();
     const calledOrder = new Promise((resolve) => doomed.child.stdout.on('data', (chunk) => String(chunk).includes('order called') && resolve()));
     create(`http://127.0.0.1:${doomed.match[1]}`, key).catch(() => undefined);
@@ -106,6 +178,24 @@ describe('two merchant processes on one Redis', () => {
     const session = await create(urls[0], key);
     assert.match(session.id, /^cs_/);
     assert.equal(sandbox.payments().length, before + 1);
+  });
+
+  it("a stream held by A hears the webhook applied by B through Redis pub/sub; 20 idle streams send Redis nothing", async () => {
+    const [a] = urls;
+    const session = await create(a, crypto.randomUUID());
+    const streams = await Promise.all(Array.from({ length: 20 }, () => openEventStream(`${a}${session.statusUrl}`)));
+    await waitFor(() => streams.every((stream) => stream.events.length === 1), 'the first event on every stream');
+    const commands = async () => Number((await client.info('stats')).match(/total_commands_processed:(\d+)/)[1]);
+    const before = await commands();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // nothing happens
+    // The INFO calls themselves are the only commands (the processes' provider checks are a minute apart).
+    assert.ok((await commands()) - before <= 2, 'no Redis traffic from idle streams');
+    const approvedAt = Date.now();
+    const wallet = await fetch(`${session.redirectUrl}/approve`, { method: 'POST', redirect: 'manual' });
+    assert.equal(wallet.status, 303);
+    await Promise.all(streams.map((stream) => stream.done));
+    for (const stream of streams) assert.deepEqual(stream.events, [{ status: 'pending' }, { status: 'succeeded' }]);
+    assert.ok(Date.now() - approvedAt < 2000, 'pushed across processes');
   });
 
   it('create on A, webhook to B, status from A sees it, without asking the provider', async () => {
@@ -120,3 +210,30 @@ describe('two merchant processes on one Redis', () => {
     assert.deepEqual(await status(), { status: 'succeeded' });
   });
 });
+
+/** The `data` of each status event of a stream, until it ends. */
+async function openEventStream(url) {
+  const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
+  const stream = { events: [] };
+  stream.done = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const data = buffer.slice(0, end).match(/^data: (.*)$/m)?.[1];
+        buffer = buffer.slice(end + 2);
+        if (data !== undefined) stream.events.push(JSON.parse(data));
+      }
+    }
+  })();
+  return stream;
+}
+
+async function waitFor(predicate, message, timeoutMs = 5000) {
+  for (const deadline = Date.now() + timeoutMs; !predicate(); ) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
