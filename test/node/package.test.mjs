@@ -1,6 +1,7 @@
 // What a merchant's tooling reads from the built package (npm test builds first): the custom
 // elements manifest for editors and frameworks, and entries that import in Node (SSR, tests).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
@@ -57,5 +58,14 @@ describe('the package', () => {
 
     const server = await entry('./server');
     assert.equal(typeof server.createCheckoutHandler, 'function');
+  });
+
+  it("a plain npm install runs puppeteer's install script without a browser download (issue 15)", () => {
+    // What `npm install` / `npm ci` run for the dependency, from the project's root, with nothing
+    // set in the environment: .puppeteerrc.cjs says not to download (offline, it would fail).
+    const { PUPPETEER_SKIP_DOWNLOAD, ...env } = process.env;
+    const result = spawnSync(process.execPath, [new URL('node_modules/puppeteer/install.mjs', root).pathname], { cwd: new URL('.', root).pathname, env, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout + result.stderr, /Skipping downloading browsers/);
   });
 });
