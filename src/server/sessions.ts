@@ -375,7 +375,10 @@ export function paymentSessions(options: PaymentSessionsOptions) {
 
   /** How long until this process may ask the provider about the session again (0: now). */
   function providerCheckWait(session: StoredSession, now: number): number {
-    return Math.max(0, (lastProviderCheck.get(session.id) ?? -Infinity) + providerCheckIntervalOf(session, now) - now);
+    const last = lastProviderCheck.get(session.id) ?? -Infinity;
+    // The polling hot path: within the shortest interval, no need to work out this one.
+    if (now - last < providerCheckInterval) return last + providerCheckInterval - now;
+    return Math.max(0, last + providerCheckIntervalOf(session, now) - now);
   }
 
   /**
@@ -386,9 +389,14 @@ export function paymentSessions(options: PaymentSessionsOptions) {
    */
   async function claimProviderCheck(session: StoredSession, now: number): Promise<boolean> {
     if (providerCheckWait(session, now) > 0) return false;
+    const interval = providerCheckIntervalOf(session, now);
     lastProviderCheck.set(session.id, now);
     pruneProviderChecks(now);
-    return store.create(`provider-check:${session.id}`, now, providerCheckIntervalOf(session, now));
+    if (await store.create(`provider-check:${session.id}`, now, interval)) return true;
+    // Another process holds the lease, taken at most an interval ago: look again in half of one,
+    // so that processes taking turns do not stretch the interval (each waiting a whole one).
+    lastProviderCheck.set(session.id, now - interval / 2);
+    return false;
   }
 
   /** Asks the provider about a pending session and applies the answer. Throws when the provider fails. */
@@ -399,7 +407,9 @@ export function paymentSessions(options: PaymentSessionsOptions) {
 
   /** The session as stored, after asking the provider if it is this process's turn to (see claimProviderCheck). */
   async function checked(session: StoredSession): Promise<StoredSession> {
-    if (!stillOpen(session) || !(await claimProviderCheck(session, Date.now()))) return session;
+    // Not due in this process (most polls): no await on the way back.
+    if (!stillOpen(session) || providerCheckWait(session, Date.now()) > 0) return session;
+    if (!(await claimProviderCheck(session, Date.now()))) return session;
     try {
       return await askProvider(session);
     } catch (error) {
