@@ -1,8 +1,8 @@
 // Gzip sizes of what a shopper's browser downloads from the script-tag build. Every shopper gets
 // the entry, the element chunk that the entry imports where there is a DOM (src/bundle.ts), the
 // chunks those import statically, and the strings of one locale (a chunk each, src/locales).
-// A desktop also fetches the QR chunk (the QR and its encoder); a desktop paying through a
-// provider's own page fetches the smaller popup chunk instead. The reasons for a failure are a
+// A desktop also fetches the QR chunk (the QR and its encoder) and the popup's, both alongside
+// the create request: it shows one or the other, and a quick click must find it. The reasons for a failure are a
 // chunk loaded only after one, reported apart; so is tab sharing, loaded only when a second tab
 // shows the same session. (Where there is no DOM the entry loads
 // alipayhk-checkout.node.js instead, a separate build outside chunks/.)
@@ -53,7 +53,7 @@ const measure = (files) => ({ files, gzipBytes: gzip(files) });
 export const byLocale = Object.fromEntries(
   LOCALES.map((locale) => {
     const phone = union(base, staticClosure(chunk(locale)));
-    return [locale, { phone: measure(phone), desktop: measure(union(phone, qr)), desktopPopup: measure(union(phone, popup)) }];
+    return [locale, { phone: measure(phone), desktop: measure(union(phone, qr, popup)) }];
   }),
 );
 const worst = (kind) => Object.values(byLocale).map((l) => l[kind]).reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a));
@@ -78,8 +78,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log('| --- | --- | ---: | ---: |');
   for (const [locale, kinds] of Object.entries(byLocale)) {
     console.log(`| phone | ${locale} | ${kinds.phone.gzipBytes} | ${sizes.phone.budgetBytes} |`);
-    console.log(`| desktop, QR | ${locale} | ${kinds.desktop.gzipBytes} | ${sizes.desktop.budgetBytes} |`);
-    console.log(`| desktop, provider's page | ${locale} | ${kinds.desktopPopup.gzipBytes} | ${sizes.desktop.budgetBytes} |`);
+    console.log(`| desktop | ${locale} | ${kinds.desktop.gzipBytes} | ${sizes.desktop.budgetBytes} |`);
   }
   console.log(`| classic script (iife) | all | ${sizes.iife.gzipBytes} | ${sizes.iife.budgetBytes} |`);
   console.log(`| after a failure, in addition | all | ${afterFailure.gzipBytes} | – |`);

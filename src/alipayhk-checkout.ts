@@ -338,8 +338,12 @@ export class AlipayHKCheckout extends LitElement {
     const fingerprint = contextFingerprint(this.context);
     saveResume(this.#storage, { sessionUrl, idempotencyKey, environment, contextFingerprint: fingerprint });
 
-    // Fetch the QR chunk alongside the session when a QR is likely; phones never load it.
-    if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) void this.#loadQr().catch(() => undefined);
+    // A desktop fetches the QR's chunk and the popup's alongside the session (it will show one or
+    // the other), so that a quick click finds them; phones never load them.
+    if (this.flow === 'qr' || (this.flow === 'auto' && environment.flow === 'qr')) {
+      void this.#loadQr().catch(() => undefined);
+      this.#loadPopup();
+    }
     const request = { environment, locale: this.#locale(), context: this.context };
     const outcome = await createSession(sessionUrl, request, idempotencyKey, attempt.abort.signal, this.#intervalMs());
     if (this.#create !== attempt || !outcome) return; // cancelled, replaced or disconnected
@@ -390,10 +394,7 @@ export class AlipayHKCheckout extends LitElement {
     this.#presence = watchForOtherTabs(session.id, () => void this.#shareWithOtherTabs(run).catch(() => undefined), (result) => this.#finish(result, true));
     if (this.#tabs) this.#tabs.join(session.id);
     else this.#lead(true);
-    if ('popupUrl' in presentation && !this.#popup) {
-      // Without it (the chunk did not come), the pay button opens the page in this tab.
-      import('./controllers/popup-controller.js').then(({ PopupController }) => void (this.#popup ??= new PopupController(this)), () => undefined);
-    }
+    if ('popupUrl' in presentation) this.#loadPopup();
     if ('qrContent' in presentation) {
       this.#loadQr().then(
         (qr) => {
@@ -409,6 +410,11 @@ export class AlipayHKCheckout extends LitElement {
       // Inside a frame the top-level page may only be navigated from the shopper's click.
       this.#redirect();
     }
+  }
+
+  /** Without the popup's chunk (it did not come, or not yet), the pay button opens the page in this tab. */
+  #loadPopup(): void {
+    if (!this.#popup) import('./controllers/popup-controller.js').then(({ PopupController }) => void (this.#popup ??= new PopupController(this)), () => undefined);
   }
 
   #loadQr(): Promise<QrController> {
