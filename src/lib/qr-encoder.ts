@@ -1,5 +1,5 @@
-// The QR encoder chunk: qrcode's encoder core and the SVG path built from its module matrix.
-// Only src/lib/qr.ts imports it, on demand, so that phones never download it.
+// qrcode's encoder core and the SVG path built from its module matrix: part of the QR chunk
+// (controllers/qr-controller.ts), which the element imports on demand, so phones never download it.
 import { create } from 'qrcode/lib/core/qrcode.js';
 import type { QrMatrix } from './qr.js';
 

@@ -410,10 +410,14 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     // Not due in this process (most polls): no await on the way back.
     if (!stillOpen(session) || providerCheckWait(session, Date.now()) > 0) return session;
     if (!(await claimProviderCheck(session, Date.now()))) return session;
+    return askProviderOrKeep(session);
+  }
+
+  /** The provider's answer applied, or the session as it was when the provider fails (the stored status still stands; the widget asks again). */
+  async function askProviderOrKeep(session: StoredSession): Promise<StoredSession> {
     try {
       return await askProvider(session);
     } catch (error) {
-      // The stored status still stands; the widget asks again.
       logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
       return session;
     }
@@ -522,13 +526,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     async lookAgain(session: StoredSession): Promise<StoredSession | undefined> {
       if (!stillOpen(session) || !(await claimProviderCheck(session, Date.now()))) return undefined;
       const stored = await store.get<StoredSession>(sessionKey(session.id));
-      if (!stored || !stillOpen(stored.value)) return stored?.value;
-      try {
-        return await askProvider(stored.value);
-      } catch (error) {
-        logger.warn(`alipayhk-checkout: status of ${session.id} from ${provider.name} failed: ${(error as Error).message}`);
-        return stored.value;
-      }
+      return stored && stillOpen(stored.value) ? askProviderOrKeep(stored.value) : stored?.value;
     },
 
     /**

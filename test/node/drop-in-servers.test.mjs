@@ -102,7 +102,8 @@ async function waitUntil(condition, what, ms = 20_000) {
 /** A fresh shop: the template, the README's snippet as server.js, the tarball and the framework installed. */
 function project(framework) {
   const dir = join(work, framework);
-  cpSync(join(root, 'test/drop-in', framework), dir, { recursive: true });
+  // One shop for both frameworks (test/drop-in/server-app/): only server.js, the snippet, differs.
+  cpSync(join(root, 'test/drop-in/server-app'), dir, { recursive: true });
   writeFileSync(join(dir, 'server.js'), snippets[framework]);
   const dependencies = { 'alipayhk-checkout': `file:${tarball}`, ...FRAMEWORKS[framework] };
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `drop-in-${framework}`, private: true, type: 'module', dependencies }, null, 2));

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { encodeQr } from '../../../src/lib/qr.js';
+import { encodeQrMatrix } from '../../../src/lib/qr-encoder.js';
+
+const encodeQr = async (content: string) => encodeQrMatrix(content);
 import { decodeQrPath, errorCorrectionLevel } from '../qr-decode.js';
 
 describe('QR encoding', () => {
