@@ -24,8 +24,6 @@ const handler = createCheckoutHandler({
   },
 });
 const server = createServer(handler).listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening ${server.address().port}`));
-process.on('SIGTERM', async () => {
-  server.close();
-  await client.quit();
-  process.exit(0);
-});
+// Ends at once: nothing here is worth waiting for (quitting the client would wait on a Redis that
+// may be stopping too).
+process.on('SIGTERM', () => process.exit(0));
