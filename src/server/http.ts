@@ -37,15 +37,17 @@ export function parseJson(raw: Buffer): unknown {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
+  // A literal of one shape when there are no extra headers (every status poll): cheaper for
+  // writeHead than a spread.
+  const standard = {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-  });
+  };
+  res.writeHead(status, headers ? { ...headers, ...standard } : standard);
   res.end(text);
 }
 
@@ -58,6 +60,9 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** `//`, a `.` or `..` segment, a backslash, or an encoded slash, backslash or dot. */
+const UNSAFE_PATH = /\/\/|\/\.{1,2}(?:\/|$)|\\|%(?:2f|5c|2e)/i;
+
 /**
  * The route under `basePath` that a request's raw target names: `undefined` outside basePath,
  * `null` for a path that a normaliser would read as another (`//`, `.` or `..` segments, encoded
@@ -66,9 +71,13 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
  * and proxy rules scoped to the base path saw other paths.
  */
 export function routeOf(target: string, basePath: string): string | null | undefined {
-  const end = target.search(/[?#]/);
+  // indexOf, not a regex: three times cheaper, and every status poll comes this way.
+  const query = target.indexOf('?');
+  const fragment = target.indexOf('#');
+  const end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
   const path = end < 0 ? target : target.slice(0, end);
-  if (path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
-  if (/\/\/|\/\.{1,2}(?:\/|$)|\\|%(?:2f|5c|2e)/i.test(path)) return null;
+  if (!path.startsWith(basePath) || (path.length > basePath.length && path[basePath.length] !== '/')) return undefined;
+  // The regex only where one of its characters appears (seldom): includes() is cheaper.
+  if ((path.includes('/.') || path.includes('//') || path.includes('\\') || path.includes('%')) && UNSAFE_PATH.test(path)) return null;
   return path.slice(basePath.length);
 }

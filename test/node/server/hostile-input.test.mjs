@@ -99,6 +99,26 @@ describe('routing reads the raw path: //, dot segments and encoded slashes never
     assert.equal((await create(server.url, '/api/alipayhk/sessions?from=ad')).status, 201);
   });
 
+  it('routes are matched whole: a longer base path, an empty or split id, a longer action', async () => {
+    const session = JSON.parse((await create(server.url, '/api/alipayhk/sessions')).text);
+    const ok = await rawRequest(server.url, 'GET', `${session.statusUrl}?t=1`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(JSON.parse(ok.text), { status: 'pending' });
+    // Outside the base path: the rest of the app's.
+    for (const path of ['/api/alipayhkx/sessions', '/api/alipayhk-other', '/api']) assert.equal((await create(server.url, path)).status, 418, path);
+    for (const path of ['/api/alipayhk/sessions/status', `/api/alipayhk/sessions/x/${session.id}/status`, `${session.statusUrl}x`, `${session.statusUrl}/`, `/api/alipayhk/sessions${session.statusUrl.slice(-7)}`, `/api/alipayhk/session/${session.id}/status`]) {
+      const answer = await rawRequest(server.url, 'GET', path);
+      assert.equal(answer.status, 404, path);
+      assert.equal(JSON.parse(answer.text).code, 'not_found', path);
+    }
+    for (const path of ['/api/alipayhk/sessions/constructor/status', '/api/alipayhk/sessions/cs_/status', `/api/alipayhk/sessions/${session.id.toUpperCase()}/status`]) {
+      const answer = await rawRequest(server.url, 'GET', path);
+      assert.equal(answer.status, 404, path);
+      assert.equal(JSON.parse(answer.text).code, 'session_not_found', path);
+    }
+    assert.equal((await rawRequest(server.url, 'POST', `${session.statusUrl.replace(/status$/, 'cancelx')}`)).status, 404);
+  });
+
   it('an encoded slash in a session id is not found', async () => {
     const answer = await rawRequest(merchant.url, 'GET', '/api/alipayhk/sessions/..%2F..%2Fetc/status');
     assert.equal(answer.status, 404);

@@ -50,14 +50,23 @@ export function storeContract(newStore, { twoProcesses = async () => { const sto
     assert.equal(await store.updateIfVersion('missing', 1, {}, 10_000), false);
   });
 
-  it('hands out copies, never its own objects', async () => {
+  it('keeps what was written: neither the writer nor a reader changes it afterwards', async () => {
     const store = await newStore();
-    const value = { list: [1] };
+    const value = { list: [1], nested: { n: 1 } };
     await store.create('k', value, 10_000);
     value.list.push(2);
+    value.nested.n = 2;
     const read = await store.get('k');
-    read.value.list.push(3);
-    assert.deepEqual((await store.get('k')).value, { list: [1] });
+    // A reader's value is a copy or frozen (the memory store shares one frozen object): a change
+    // either throws or stays the reader's.
+    for (const change of [() => read.value.list.push(3), () => (read.value.nested.n = 3), () => (read.value.added = true)]) {
+      try {
+        change();
+      } catch (error) {
+        assert.ok(error instanceof TypeError, error);
+      }
+    }
+    assert.deepEqual((await store.get('k')).value, { list: [1], nested: { n: 1 } });
   });
 
   it('of 50 concurrent writers at one version, exactly one wins', async () => {
