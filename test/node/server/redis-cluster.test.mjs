@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClient, createCluster } from 'redis';
 import { redisStore } from '../../../dist/server/index.js';
 import { startRedisCluster } from './redis-servers.mjs';
+import { pushContract } from './push-contract.mjs';
 import { storeContract } from './store-contract.mjs';
 
 let cluster;
@@ -42,6 +43,14 @@ describe('redisStore: the SessionStore contract on a 3-node Redis Cluster', () =
       const shared = prefix();
       return [store(client, shared), store(otherClient, shared)];
     },
+  });
+});
+
+describe('status streams on a Redis Cluster, each handler on its own cluster client (the push contract)', () => {
+  let made = 0;
+  pushContract(() => {
+    const shared = `push${Date.now()}-${made++}:`;
+    return [store(client, shared), store(otherClient, shared)];
   });
 });
 

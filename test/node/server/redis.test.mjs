@@ -7,6 +7,7 @@ import { redisStore, startSandbox } from '../../../dist/server/index.js';
 import { DESKTOP, quietLogger } from './helpers.mjs';
 import { freePort } from '../free-port.mjs';
 import { startProcess, startRedis, stopProcess } from './redis-servers.mjs';
+import { pushContract } from './push-contract.mjs';
 import { storeContract } from './store-contract.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,6 +128,14 @@ describe('redisStore pub/sub on a real Redis', () => {
     assert.equal(subscriber.isOpen, true);
     assert.deepEqual(await client.pubSubChannels(`${prefix}*`), []);
     await subscriber.close();
+  });
+});
+
+describe('status streams on one Redis, each handler on its own client as two processes would be (the push contract)', () => {
+  let made = 0;
+  pushContract(() => {
+    const shared = `push${Date.now()}-${made++}:`;
+    return [store(client, { prefix: shared }), store(otherClient, { prefix: shared })];
   });
 });
 
