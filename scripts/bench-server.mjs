@@ -250,7 +250,13 @@ async function benchmark() {
           runs[name].push({ rate, cpuPerRequest: (after.user + after.system - before.user - before.system) / requests });
         }
       }
-      const median = (values) => percentile(values, 50);
+      // The median as statistics defines it: with an even count, the mean of the middle two (the
+      // lower of them alone would read every run low).
+      const median = (values) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const middle = sorted.length / 2;
+        return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
+      };
       const ratio = (name) => median(runs[name].map((run, i) => run.rate / runs.bare[i].rate));
       const rate = (name) => median(runs[name].map((run) => run.rate));
       const cpu = (name) => median(runs[name].map((run) => run.cpuPerRequest));
