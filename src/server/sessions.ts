@@ -95,7 +95,7 @@ export function sessionInfo(session: StoredSession): SessionInfo {
   return {
     id: session.id,
     status: session.status,
-    amount: session.amount,
+    amount: { ...session.amount }, // the merchant's own: the memory store's values are frozen and shared
     reference: session.reference,
     provider: session.provider,
     providerPaymentId: session.providerPaymentId,

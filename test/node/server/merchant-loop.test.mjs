@@ -52,6 +52,11 @@ describe('onStatusChange: once for each change', () => {
         assert.equal(previous, 'pending');
         assert.deepEqual([info.id, info.status, info.amount, info.refundedAmount, info.provider], [session.id, 'succeeded', session.amount, 0, provider]);
         assert.deepEqual(await shop.handler.getSession(session.id), info);
+        // What the merchant's code gets is its own (the memory store keeps frozen values): it may
+        // change it, and the session stays as it was.
+        info.amount.value = 1;
+        info.status = 'changed';
+        assert.deepEqual((await shop.handler.getSession(session.id)).amount, session.amount);
       } finally {
         await shop.close();
       }
