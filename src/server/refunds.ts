@@ -62,7 +62,7 @@ export async function refundSession(context: RefundContext, sessionId: string, r
   try {
     accepted = await provider.refundPayment({
       paymentId: session.providerPaymentId,
-      payment: { amount: session.amount, reference: session.providerReference ?? session.reference, sessionId },
+      payment: { amount: { ...session.amount }, reference: session.providerReference ?? session.reference, sessionId },
       amount: { value: amount, currency: session.amount.currency },
       idempotencyKey: `${sessionId}-refund-${index + 1}`,
       ...(request.reason ? { reason: request.reason } : {}),

@@ -117,8 +117,9 @@ export function pushContract(twoStores) {
     const counted = countingStore(storeA);
     const applying = countingStore(storeB);
     const provider = stubProvider();
-    // Provider checks a minute apart: in the idle window below, nothing is due.
-    const a = await stubMerchant(provider, { store: counted, providerCheckIntervalMs: 60_000 });
+    // Provider checks a minute apart, so none is due in the idle window below; heartbeats every
+    // 20 ms, so that the session's timer ticks there many times.
+    const a = await stubMerchant(provider, { store: counted, providerCheckIntervalMs: 60_000, streamHeartbeatMs: 20 });
     const b = await stubMerchant(provider, { store: applying, providerCheckIntervalMs: 60_000 });
     try {
       const session = await b.create();
@@ -126,7 +127,9 @@ export function pushContract(twoStores) {
       await until(() => streams.every((stream) => stream.events.length === 1), 'the first event on every stream');
       const before = { ...counted.counts };
       const callsBefore = provider.calls; // a first provider check when the streams opened
-      await new Promise((resolve) => setTimeout(resolve, 300)); // nothing happens, on purpose
+      // Nothing happens but heartbeats: five on every stream (the shared timer's ticks).
+      const comments = streams.map((stream) => stream.comments);
+      await until(() => streams.every((stream, i) => stream.comments >= comments[i] + 5), 'five heartbeats on every stream');
       assert.deepEqual(counted.counts, before, '20 idle streams read and write nothing');
       const approvedAt = Date.now();
       assert.deepEqual(await b.webhook(session, 'succeeded'), { status: 200, body: { received: true, applied: true } });
@@ -162,11 +165,18 @@ export function pushContract(twoStores) {
       const fourth = await fetch(`${merchant.url}${other.statusUrl}`, { headers: { Accept: 'text/event-stream' } });
       assert.equal(fourth.status, 429, 'the process is at its cap');
 
-      // A stream that ends makes room.
+      // A stream that ends makes room, once the server has seen it close (asked again until then).
       leave.abort();
       await Promise.all(open.map((stream) => stream.done));
       const again = new AbortController();
-      const after = await openStream(`${merchant.url}${other.statusUrl}`, again.signal);
+      let after;
+      for (const deadline = Date.now() + 5000; ; ) {
+        after = await openStream(`${merchant.url}${other.statusUrl}`, again.signal);
+        if (after.response.status === 200) break;
+        assert.equal(after.response.status, 429);
+        assert.ok(Date.now() < deadline, 'room again within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await until(() => after.events.length === 1, 'room again');
       again.abort();
       await after.done;
