@@ -5,16 +5,15 @@
 // fulfilled in `onStatusChange`. React reports hydration mismatches only in development, so the
 // same project also runs under `next dev` for that check.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox } from '../../dist/server/index.js';
 import { launchChromium } from './chromium.mjs';
+import { packTarball, root, run as runCommand, waitFor } from './drop-in-project.mjs';
 import { freePort } from './free-port.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 // The children get their own NODE_ENV (next sets it per command).
 const { NODE_ENV, ...baseEnv } = process.env;
 const env = { ...baseEnv, NEXT_TELEMETRY_DISABLED: '1', npm_config_update_notifier: 'false' };
@@ -26,18 +25,7 @@ let sandbox;
 let shopPort;
 const servers = new Set();
 
-function run(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
-
-/** Polls `condition` every 50 ms until it is truthy. */
-async function waitFor(condition, what, timeoutMs = 20_000) {
-  for (const end = Date.now() + timeoutMs; !condition(); await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
+const run = (command, args, cwd) => runCommand(command, args, cwd, { NEXT_TELEMETRY_DISABLED: '1' });
 
 /** `next start` or `next dev` on a free port, with the shop's environment; resolves once it is ready. */
 async function next(command, port) {
@@ -84,13 +72,12 @@ const shown = `document.querySelector('alipayhk-checkout')?.shadowRoot?.querySel
 
 describe('the packed tarball in a fresh Next.js (App Router) project', { timeout: 300_000 }, () => {
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'alipayhk-drop-in-next-'));
-    // dist/ is built (npm test builds first): pack it as it is.
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root).stdout);
+    let tarball;
+    ({ work, tarball } = packTarball('alipayhk-drop-in-next-'));
     dir = join(work, 'next');
     cpSync(join(root, 'test/drop-in/next'), dir, { recursive: true });
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    pkg.dependencies['alipayhk-checkout'] = `file:${join(work, packed.filename)}`;
+    pkg.dependencies['alipayhk-checkout'] = `file:${tarball}`;
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
     // Built without the provider's keys, as a CI build would be (the type check included).

@@ -13,21 +13,20 @@
 // would open Checkout.com's page in a popup, whose code the element loads after the session: a
 // click before it arrives goes to the page in this tab instead, so that flow is a race in a test.)
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { KnownDevices } from 'puppeteer-core';
 import { startSandbox } from '../../dist/server/index.js';
 import { launchChromium } from './chromium.mjs';
+import { packTarball, root, run, waitFor } from './drop-in-project.mjs';
 import { freePort } from './free-port.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 
 /**
  * The frameworks, the newest in the npm registry on 2026-12-02, pinned so that runs repeat; but
@@ -60,21 +59,13 @@ let snippets;
 /** What a test started (the app, the sandbox, a browser context), stopped after it even when it failed or timed out. */
 const cleanups = [];
 
-function npm(args, cwd) {
-  // NODE_ENV=production would make npm leave out what a project needs; the app gets its own below.
-  const { NODE_ENV, ...env } = process.env;
-  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false' } });
-  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd} (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
+// NODE_ENV is left out (see run()); the app gets its own below.
+const npm = (args, cwd) => run('npm', args, cwd);
 
 before(async () => {
   snippets = readmeSnippets();
   assert.deepEqual(Object.keys(snippets).sort(), Object.keys(FRAMEWORKS), 'README.md marks an Express and a Fastify snippet in "The server half"');
-  work = mkdtempSync(join(tmpdir(), 'alipayhk-drop-in-servers-'));
-  // dist/ is built (npm test builds first): pack it as it is.
-  const [packed] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root).stdout);
-  tarball = join(work, packed.filename);
+  ({ work, tarball } = packTarball('alipayhk-drop-in-servers-'));
   browser = await launchChromium();
 });
 
@@ -90,14 +81,6 @@ after(async () => {
   await browser?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** Waits for `condition` (checked every 50 ms), failing with `what()` after `ms`. */
-async function waitUntil(condition, what, ms = 20_000) {
-  for (const deadline = Date.now() + ms; !(await condition()); ) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms / 1000} s: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A fresh shop: the template, the README's snippet as server.js, the tarball and the framework installed. */
 function project(framework) {
@@ -136,7 +119,7 @@ async function startApp(dir, port, env) {
     if (app.exit) throw new Error(`node server.js exited (${JSON.stringify(app.exit)}):\n${app.output}`);
     return fetch(`${origin}/`, { signal: AbortSignal.timeout(5000) }).then((response) => response.ok, () => false);
   };
-  await waitUntil(serves, () => `node server.js serving ${origin}/:\n${app.output}`, 30_000);
+  await waitFor(serves, () => `node server.js serving ${origin}/:\n${app.output}`, 30_000);
   return app;
 }
 
@@ -165,21 +148,21 @@ async function payThrough(framework) {
   });
   await page.goto(`${app.origin}/`);
   // Poll on a timer: the default polls on animation frames, which a background tab never gets.
-  const waitFor = (expression, ...args) => page.waitForFunction(expression, { polling: 50, timeout: 20_000 }, ...args);
+  const pageShows = (expression, ...args) => page.waitForFunction(expression, { polling: 50, timeout: 20_000 }, ...args);
   const result = () => page.$eval('#result', (el) => el.textContent);
-  await waitFor(`window.__session || document.getElementById('result').textContent`);
+  await pageShows(`window.__session || document.getElementById('result').textContent`);
   const session = await page.evaluate(() => window.__session);
   assert.ok(session, `no session but ${await result()}; the app said:\n${app.output}`);
   assert.deepEqual(session.amount, { value: 2800, currency: 'HKD' }, 'priced by the server');
   const button = `document.querySelector('alipayhk-checkout')?.shadowRoot?.querySelector('button[part=button]')`;
-  await waitFor(button);
+  await pageShows(button);
   // A phone: the pay button goes to the wallet, the shopper approves, the wallet sends them back to
   // the handler's returnUrl (this page), where the element confirms the same session.
   await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.evaluate(`${button}.click()`)]);
   assert.equal(page.url(), session.redirectUrl);
   await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.click('#approve')]);
-  await waitFor((origin) => location.origin === origin, app.origin);
-  await waitFor(`document.getElementById('result').textContent !== ''`);
+  await pageShows((origin) => location.origin === origin, app.origin);
+  await pageShows(`document.getElementById('result').textContent !== ''`);
   assert.equal(await result(), 'paid: succeeded');
   assert.equal(await page.evaluate(() => window.__session.id), session.id, 'the same session, resumed');
   assert.deepEqual(errors, []);
@@ -190,7 +173,7 @@ async function payThrough(framework) {
   assert.equal(await stream.text(), 'event: status\ndata: {"status":"succeeded"}\n\n');
   assert.equal(sandbox.payments().length, 1, 'one payment at the provider');
   // The app's onStatusChange fulfilled the order.
-  await waitUntil(() => app.output.includes(`fulfilled A-1001 (${session.id}.succeeded)`), () => `onStatusChange in the app's output:\n${app.output}`);
+  await waitFor(() => app.output.includes(`fulfilled A-1001 (${session.id}.succeeded)`), () => `onStatusChange in the app's output:\n${app.output}`);
   // The README's shutdown, with this shopper's page still open, another shopper mid-payment (a
   // pending session's status stream open) and a connection on which no request came yet (Chromium
   // opens them ahead of time, at random here; Node 20's server.close() waits for them): SIGTERM
@@ -219,7 +202,7 @@ async function payThrough(framework) {
   } catch (error) {
     throw new Error(`the status stream still open after SIGTERM (${error.message}):\n${app.output}`);
   }
-  await waitUntil(() => app.exit, () => `node server.js ending after SIGTERM:\n${app.output}`, 15_000);
+  await waitFor(() => app.exit, () => `node server.js ending after SIGTERM:\n${app.output}`, 15_000);
   assert.deepEqual(app.exit, { code: 0, signal: null }, app.output);
 }
 

@@ -4,30 +4,20 @@
 // attribute and `@alipayhk-…` listeners; Vue is told it is a custom element. Vue warns only in
 // its development build, so that build is checked for warnings too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preview } from 'vite';
 import { createCheckoutHandler, providers, startSandbox } from '../../dist/server/index.js';
 import { launchChromium } from './chromium.mjs';
+import { packTarball, root, run } from './drop-in-project.mjs';
 import { freePort } from './free-port.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const quiet = { info() {}, warn() {}, error: console.error };
 
 let work;
 let dir;
 let browser;
-
-/** Runs a command; NODE_ENV is the caller's to give (Vite's preview server sets it in this process). */
-function run(command, args, cwd, extraEnv = {}) {
-  const { NODE_ENV, ...env } = process.env;
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false', ...extraEnv } });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
 
 /** Builds the project into `outDir` (a Vue development build when `development`). */
 function build(outDir, { development = false, config = 'vite.config.js' } = {}) {
@@ -87,13 +77,12 @@ async function serve(distDir, use) {
 
 describe('the packed tarball in a fresh Vite + Vue 3 project', { timeout: 300_000 }, () => {
   before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'alipayhk-drop-in-vue-'));
-    // dist/ is built (npm test builds first): pack it as it is.
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root).stdout);
+    let tarball;
+    ({ work, tarball } = packTarball('alipayhk-drop-in-vue-'));
     dir = join(work, 'vue');
     cpSync(join(root, 'test/drop-in/vue'), dir, { recursive: true });
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    pkg.dependencies['alipayhk-checkout'] = `file:${join(work, packed.filename)}`;
+    pkg.dependencies['alipayhk-checkout'] = `file:${tarball}`;
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
     browser = await launchChromium();

@@ -4,17 +4,15 @@
 // each built with its own tools and paid through in headless Chromium against the sandbox.
 // Installs use the npm cache first; the versions are those of this repository's lock file.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { preview } from 'vite';
 import { startDemoMerchant } from '../../demo/merchant.mjs';
 import { launchChromium } from './chromium.mjs';
+import { packTarball, root, run } from './drop-in-project.mjs';
 import { freePort } from './free-port.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const templates = join(root, 'test/drop-in');
 const installedVersion = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
@@ -22,23 +20,10 @@ let work;
 let tarball;
 let browser;
 
-function npm(args, cwd) {
-  // Vite's preview server sets NODE_ENV=production in this process, which would make npm skip devDependencies.
-  const { NODE_ENV, ...env } = process.env;
-  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...env, npm_config_update_notifier: 'false' } });
-  if (result.status !== 0) {
-    const error = new Error(`npm ${args.join(' ')} failed in ${cwd} (${result.status}):\n${result.stdout}\n${result.stderr}`);
-    error.stdout = result.stdout;
-    throw error;
-  }
-  return result;
-}
+const npm = (args, cwd) => run('npm', args, cwd);
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'alipayhk-drop-in-'));
-  // npm test has just built dist/: pack it as it is instead of building again.
-  const [packed] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root).stdout);
-  tarball = join(work, packed.filename);
+  ({ work, tarball } = packTarball('alipayhk-drop-in-'));
   browser = await launchChromium();
 });
 
