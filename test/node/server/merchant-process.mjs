@@ -13,6 +13,8 @@ const handler = createCheckoutHandler({
   store: redisStore(client),
   returnUrl: 'https://shop.example/return',
   providerCheckIntervalMs: 60_000,
+  // Heartbeats often, so that a test's idle window spans many ticks of a session's stream timer.
+  streamHeartbeatMs: 20,
   logger: { warn() {}, error: console.error },
   ...(process.env.CLAIM_LEASE_MS ? { claimLeaseMs: Number(process.env.CLAIM_LEASE_MS) } : {}),
   order() {

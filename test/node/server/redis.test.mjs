@@ -7,7 +7,7 @@ import { redisStore, startSandbox } from '../../../dist/server/index.js';
 import { DESKTOP, quietLogger } from './helpers.mjs';
 import { freePort } from '../free-port.mjs';
 import { startProcess, startRedis, stopProcess } from './redis-servers.mjs';
-import { pushContract } from './push-contract.mjs';
+import { openStream, pushContract, until } from './push-contract.mjs';
 import { storeContract } from './store-contract.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,15 +37,6 @@ function store(on, options) {
   const made = redisStore(on, options);
   stores.push(made);
   return made;
-}
-
-/** Resolves once `condition()` holds, checking every 20 ms; rejects after 5 s. */
-async function until(condition, what) {
-  const deadline = Date.now() + 5000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** The connections the server has open now. */
@@ -194,18 +185,20 @@ describe('two merchant processes on one Redis', () => {
   it("a stream held by A hears the webhook applied by B through Redis pub/sub; 20 idle streams send Redis nothing", async () => {
     const [a] = urls;
     const session = await create(a, crypto.randomUUID());
-    const streams = await Promise.all(Array.from({ length: 20 }, () => openEventStream(`${a}${session.statusUrl}`)));
-    await waitFor(() => streams.every((stream) => stream.events.length === 1), 'the first event on every stream');
+    const streams = await Promise.all(Array.from({ length: 20 }, () => openStream(`${a}${session.statusUrl}`)));
+    await until(() => streams.every((stream) => stream.events.length === 1), 'the first event on every stream');
     const commands = async () => Number((await client.info('stats')).match(/total_commands_processed:(\d+)/)[1]);
     const before = await commands();
-    await new Promise((resolve) => setTimeout(resolve, 500)); // nothing happens
+    // Nothing happens but heartbeats (every 20 ms): five on every stream, the session timer's ticks.
+    const comments = streams.map((stream) => stream.comments);
+    await until(() => streams.every((stream, i) => stream.comments >= comments[i] + 5), 'five heartbeats on every stream');
     // The INFO calls themselves are the only commands (the processes' provider checks are a minute apart).
     assert.ok((await commands()) - before <= 2, 'no Redis traffic from idle streams');
     const approvedAt = Date.now();
     const wallet = await fetch(`${session.redirectUrl}/approve`, { method: 'POST', redirect: 'manual' });
     assert.equal(wallet.status, 303);
     await Promise.all(streams.map((stream) => stream.done));
-    for (const stream of streams) assert.deepEqual(stream.events, [{ status: 'pending' }, { status: 'succeeded' }]);
+    for (const stream of streams) assert.deepEqual(stream.events.map((event) => event.data), [{ status: 'pending' }, { status: 'succeeded' }]);
     assert.ok(Date.now() - approvedAt < 2000, 'pushed across processes');
   });
 
@@ -221,30 +214,3 @@ describe('two merchant processes on one Redis', () => {
     assert.deepEqual(await status(), { status: 'succeeded' });
   });
 });
-
-/** The `data` of each status event of a stream, until it ends. */
-async function openEventStream(url) {
-  const response = await fetch(url, { headers: { Accept: 'text/event-stream' } });
-  const stream = { events: [] };
-  stream.done = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer.slice(0, end).match(/^data: (.*)$/m)?.[1];
-        buffer = buffer.slice(end + 2);
-        if (data !== undefined) stream.events.push(JSON.parse(data));
-      }
-    }
-  })();
-  return stream;
-}
-
-async function waitFor(predicate, message, timeoutMs = 5000) {
-  for (const deadline = Date.now() + timeoutMs; !predicate(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
