@@ -122,7 +122,7 @@ export function parseEnvironment(value: unknown): Environment {
  * is another. String operations where a regex match took three times as long: the status route
  * is the polling hot path.
  */
-export function sessionIdIn(route: string, suffix: string): string | undefined {
+function sessionIdIn(route: string, suffix: string): string | undefined {
   const prefix = '/sessions/';
   if (route.length <= prefix.length + suffix.length || !route.startsWith(prefix) || !route.endsWith(suffix)) return undefined;
   const id = route.slice(prefix.length, route.length - suffix.length);
@@ -160,6 +160,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   const store = options.store ?? memoryStore();
   const namespace = `${provider.name}${basePath}`;
   const providerCheckIntervalMs = options.providerCheckIntervalMs ?? 5000;
+  const sessionTtlMs = options.sessionTtlMs ?? 24 * 60 * 60_000;
   /** Open status streams of this process; status changes reach every process's through the store's pub/sub. */
   const streams = statusStreams({
     store,
@@ -169,6 +170,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     maxStreamsPerSession: options.maxStreamsPerSession ?? 20,
     maxStreams: options.maxStreams ?? 10_000,
     graceMs: options.streamGraceMs ?? 60_000,
+    sessionTtlMs,
     lookAgain: (session) => sessions.lookAgain(session),
     statusJson,
     logger,
@@ -179,7 +181,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
     store,
     order: options.order,
     returnUrl: options.returnUrl,
-    sessionTtlMs: options.sessionTtlMs ?? 24 * 60 * 60_000,
+    sessionTtlMs,
     paymentLifetimeMs: options.paymentLifetimeMs,
     providerCheckIntervalMs,
     claimLeaseMs: options.claimLeaseMs ?? 30_000,
@@ -237,10 +239,7 @@ export function createCheckoutHandler(options: CheckoutHandlerOptions): Checkout
   }
 
   async function sessionStatusStream(req: IncomingMessage, res: ServerResponse, sessionId: string): Promise<void> {
-    await streams.serve(req, res, await sessions.find(sessionId), async () => {
-      const stored = await sessions.read(sessionId);
-      return stored && sessions.checked(stored);
-    });
+    await streams.serve(req, res, sessionId, async () => sessions.checked(await sessions.find(sessionId)));
   }
 
   async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -34,6 +34,8 @@ export interface StatusStreamOptions {
   maxStreams: number;
   /** How long a stream stays open after its session's `expiresAt` (the widget then polls). */
   graceMs: number;
+  /** How long sessions are kept: a stream of a session without `expiresAt` ends then (and its grace). */
+  sessionTtlMs: number;
   /**
    * Looks at a pending session again when it is due (the provider, when no other process asked it
    * within its interval). Resolves to the session when it was read, undefined when not due.
@@ -62,6 +64,8 @@ interface SessionStreams {
 
 export function statusStreams(options: StatusStreamOptions) {
   const bySession = new Map<string, SessionStreams>();
+  /** Streams of a session counted against its cap while they open (subscribing, reading). */
+  const opening = new Map<string, number>();
   let open = 0;
   let subscription: Promise<() => Promise<void>> | undefined;
 
@@ -82,9 +86,19 @@ export function statusStreams(options: StatusStreamOptions) {
 
   /** The process's one subscription, made with its first stream. */
   function subscribed(): Promise<unknown> {
-    subscription ??= options.store.subscribe(options.channel, onMessage);
-    subscription.catch(() => (subscription = undefined));
+    // A subscription that failed is made again by the next stream.
+    subscription ??= options.store.subscribe(options.channel, onMessage).catch((error: unknown) => {
+      subscription = undefined;
+      throw error;
+    });
     return subscription;
+  }
+
+  /** Counts a stream of the session as opening (`by` 1) or no longer opening (`by` -1). */
+  function countOpening(sessionId: string, by: 1 | -1): void {
+    const count = (opening.get(sessionId) ?? 0) + by;
+    if (count > 0) opening.set(sessionId, count);
+    else opening.delete(sessionId);
   }
 
   function tick(sessionId: string): void {
@@ -112,11 +126,6 @@ export function statusStreams(options: StatusStreamOptions) {
   }
 
   return {
-    /** Open streams in this process. */
-    get size(): number {
-      return open;
-    },
-
     /**
      * Tells every process's streams of the session about its new state: at once here, through the
      * store's pub/sub elsewhere. A stream that already sent this status sends nothing.
@@ -130,29 +139,35 @@ export function statusStreams(options: StatusStreamOptions) {
     },
 
     /**
-     * Answers with the stream of the session, or 429 past a cap. `read` reads the session again
-     * once subscribed, so that a change made between the first read and the subscription is seen.
+     * Answers with the stream of the session `sessionId`, or 429 past a cap. `read` gives the
+     * session (or throws its 404), read once subscribed, so that no change made before the
+     * subscription is missed.
      */
-    async serve(req: IncomingMessage, res: ServerResponse, session: StoredSession, read: () => Promise<StoredSession | undefined>): Promise<void> {
-      const sessionId = session.id;
-      if (open >= options.maxStreams || (bySession.get(sessionId)?.streams.size ?? 0) >= options.maxStreamsPerSession) {
+    async serve(req: IncomingMessage, res: ServerResponse, sessionId: string, read: () => Promise<StoredSession>): Promise<void> {
+      const streamsOfSession = (bySession.get(sessionId)?.streams.size ?? 0) + (opening.get(sessionId) ?? 0);
+      if (open >= options.maxStreams || streamsOfSession >= options.maxStreamsPerSession) {
         throw new HttpError(429, 'too_many_streams', 'Too many status streams: poll the status instead', {
           'Retry-After': String(Math.ceil(options.checkIntervalMs / 1000)),
         });
       }
       // Counted before any await, so that a burst of requests cannot all pass the caps.
       open++;
+      countOpening(sessionId, 1);
       let counted = true;
       const uncount = () => {
         if (counted) open--;
         counted = false;
       };
+      let session: StoredSession;
       try {
         await subscribed();
-        session = (await read()) ?? session;
+        session = await read();
       } catch (error) {
         uncount();
         throw error;
+      } finally {
+        // From here to its place in the session's group, no await: it is counted there.
+        countOpening(sessionId, -1);
       }
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -170,7 +185,7 @@ export function statusStreams(options: StatusStreamOptions) {
           session,
           timer: setInterval(() => tick(sessionId), Math.min(options.checkIntervalMs, options.heartbeatMs)),
           lastHeartbeatAt: Date.now(),
-          closeAt: (Number.isFinite(expiresAtMs) ? expiresAtMs : Date.now() + 24 * 60 * 60_000) + options.graceMs,
+          closeAt: (Number.isFinite(expiresAtMs) ? expiresAtMs : Date.now() + options.sessionTtlMs) + options.graceMs,
         };
         group.timer.unref?.();
         bySession.set(sessionId, group);

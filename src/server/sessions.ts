@@ -11,7 +11,7 @@ import { ATTENTION, createOutbox, LONGEST_PAUSE_MS, withLease, type StatusChange
 import { mismatchOf } from './payment-match.js';
 import { refundSession } from './refunds.js';
 import { ProviderRequestError, type Logger, type PaymentProvider, type ProviderPaymentState, type ProviderWebhookEvent, type ProviderWebhookNotice } from './providers/types.js';
-import type { SessionStore } from './store.js';
+import type { SessionStore, Versioned } from './store.js';
 import type { Environment, Order, PaymentStatus, SessionInfo, StoredSession } from './types.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -356,6 +356,17 @@ export function paymentSessions(options: PaymentSessionsOptions) {
     throw new Error(`session ${sessionId} kept changing under a cancel`);
   }
 
+  /** The stored session of an id from a request; nothing is read for an id that is not one of ours. */
+  function lookUp(sessionId: string): Promise<Versioned<StoredSession> | undefined> | undefined {
+    return SESSION_ID.test(sessionId) ? store.get<StoredSession>(sessionKey(sessionId)) : undefined;
+  }
+
+  /** The session looked up, or a 404 that says nothing about why. */
+  function found(stored: Versioned<StoredSession> | undefined): StoredSession {
+    if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
+    return stored.value;
+  }
+
   /** Forgets old provider-check times now and then, not on every request: this is the polling hot path. */
   function pruneProviderChecks(now: number): void {
     if (lastProviderCheck.size <= 10_000 || now < nextPruneAt) return;
@@ -508,9 +519,7 @@ export function paymentSessions(options: PaymentSessionsOptions) {
 
     /** The session, or a 404 that says nothing about why. */
     async find(sessionId: string): Promise<StoredSession> {
-      const stored = SESSION_ID.test(sessionId) ? await store.get<StoredSession>(sessionKey(sessionId)) : undefined;
-      if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
-      return stored.value;
+      return found(await lookUp(sessionId));
     },
 
     /**
@@ -519,14 +528,8 @@ export function paymentSessions(options: PaymentSessionsOptions) {
      * provider check is due (issue 14: within 0.85 of a bare node:http server).
      */
     async status(sessionId: string): Promise<StoredSession> {
-      const stored = SESSION_ID.test(sessionId) ? await store.get<StoredSession>(sessionKey(sessionId)) : undefined;
-      if (!stored) throw new HttpError(404, 'session_not_found', 'No such session');
-      const session = stored.value;
+      const session = found(await lookUp(sessionId));
       return !stillOpen(session) || providerCheckWait(session, Date.now()) > 0 ? session : checked(session);
-    },
-
-    async read(sessionId: string): Promise<StoredSession | undefined> {
-      return (await store.get<StoredSession>(sessionKey(sessionId)))?.value;
     },
 
     checked,

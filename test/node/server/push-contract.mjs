@@ -43,10 +43,10 @@ export async function openStream(url, signal) {
   return stream;
 }
 
-/** Resolves once `predicate()` holds, checking every 5 ms; a condition, not a sleep. */
+/** Resolves once `predicate()` (which may be async) holds, checking every 5 ms; a condition, not a sleep. */
 export async function until(predicate, message, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -181,6 +181,20 @@ export function pushContract(twoStores) {
       again.abort();
       await after.done;
     } finally {
+      await merchant.close();
+    }
+  });
+
+  it('a burst of streams at once stops at the cap per session: it counts streams still opening', async () => {
+    const [store] = await twoStores();
+    const merchant = await stubMerchant(stubProvider(), { store, maxStreamsPerSession: 2, providerCheckIntervalMs: 5000 });
+    const leave = new AbortController();
+    try {
+      const session = await merchant.create();
+      const burst = await Promise.all(Array.from({ length: 6 }, () => openStream(`${merchant.url}${session.statusUrl}`, leave.signal)));
+      assert.deepEqual(burst.map((stream) => stream.response.status).sort(), [200, 200, 429, 429, 429, 429]);
+    } finally {
+      leave.abort();
       await merchant.close();
     }
   });
