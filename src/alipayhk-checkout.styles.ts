@@ -160,7 +160,6 @@ export const styles = css`
   @media (forced-colors: active) {
     .qr {
       forced-color-adjust: none;
-      background: #fff;
     }
     .qr path {
       fill: #000;

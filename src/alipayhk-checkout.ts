@@ -377,7 +377,6 @@ export class AlipayHKCheckout extends LitElement {
     }
     const run: Run = { session, presentation, settled: false, record };
     this.#run = run;
-    this._reconnecting = false;
 
     const view: View = 'popupUrl' in presentation ? 'popup' : presentation.flow === 'qr' ? 'qr' : record?.redirected ? 'confirming' : 'redirect';
     this.#show(view, CheckoutStatus.pending);
@@ -549,8 +548,7 @@ export class AlipayHKCheckout extends LitElement {
   }
 
   /** The locale's strings; undefined while they load (nothing is shown in another language meanwhile). */
-  #messages(): Messages | undefined {
-    const locale = this.#locale();
+  #messages(locale: Locale): Messages | undefined {
     const t = messagesFor(locale);
     if (!t) void loadMessages(locale).then(() => this.requestUpdate());
     return t;
@@ -560,12 +558,13 @@ export class AlipayHKCheckout extends LitElement {
     const run = this.#run;
     const failure = this._failure;
     const failureText = this.#failureText;
+    const locale = this.#locale(); // once a render: the countdown renders every second
     return renderCheckout(
       {
         view: this._view,
         reconnecting: this._reconnecting && this._status === CheckoutStatus.pending,
         session: run?.session,
-        amount: run ? formatMoney(run.session.amount, this.#locale()) : '',
+        amount: run ? formatMoney(run.session.amount, locale) : '',
         qr: this.#qrShown,
         // A QR for another phone, unless the page forced this flow, cannot cancel this session, or
         // the shopper is in the wallet already.
@@ -573,10 +572,10 @@ export class AlipayHKCheckout extends LitElement {
         canRetry: !!this.sessionUrl,
         // While the reasons load, nothing rather than the server's English. An error's message is
         // for the page's developer (alipayhk-error), not the shopper.
-        detail: failure && failureText && (failureText(failure.failureCode, this.#locale()) ?? failure.failureMessage),
+        detail: failure && failureText && (failureText(failure.failureCode, locale) ?? failure.failureMessage),
         codeShown: !!run && 'qrContent' in run.presentation,
       },
-      this.#messages(),
+      this.#messages(locale),
       this.#actions,
     );
   }

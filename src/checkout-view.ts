@@ -68,8 +68,6 @@ function message(state: ViewState, t: Messages): string {
   switch (view) {
     case 'idle':
       return '';
-    case 'creating':
-      return t.creating;
     case 'qr':
       return qr?.remainingMs === 0 ? t.confirming : t.scan;
     case 'popup-open':

@@ -5,8 +5,7 @@
 // another phone. It takes Lit from the element's chunk (vite.config.ts, bundle-element).
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { announcedRemainingMs, formatRemaining } from '../lib/countdown-text.js';
-import type { QrMatrix } from '../lib/qr.js';
-import { encodeQrMatrix } from '../lib/qr-encoder.js';
+import { encodeQrMatrix, type QrMatrix } from '../lib/qr-encoder.js';
 import type { Messages } from '../locales/en.js';
 import { CountdownController } from './countdown-controller.js';
 

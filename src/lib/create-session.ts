@@ -12,7 +12,7 @@ export type CreateOutcome =
 /** Transient create failures retried with the same idempotency key before giving up. */
 const CREATE_RETRIES = 2;
 
-export function isTransientHttpStatus(status: number): boolean {
+function isTransientHttpStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

@@ -1,7 +1,18 @@
 // qrcode's encoder core and the SVG path built from its module matrix: part of the QR chunk
 // (controllers/qr-controller.ts), which the element imports on demand, so phones never download it.
+// The QR is drawn as an SVG path built from the module matrix rather than from qrcode's SVG
+// string: a string would have to go through innerHTML, which a strict Content-Security-Policy
+// with Trusted Types blocks.
 import { create } from 'qrcode/lib/core/qrcode.js';
-import type { QrMatrix } from './qr.js';
+
+export interface QrMatrix {
+  /** Modules per side, without the quiet zone. */
+  size: number;
+  /** Units per side with the quiet zone: the SVG's viewBox. */
+  side: number;
+  /** SVG path data, one unit per module, offset by the quiet zone. */
+  path: string;
+}
 
 const QUIET_ZONE = 4;
 
