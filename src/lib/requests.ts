@@ -13,18 +13,18 @@ export interface CreateSessionRequest {
   context?: unknown;
 }
 
-/** Aborts when `signal` aborts or `timeoutMs` passes, whichever is first. */
-function withTimeout(signal: AbortSignal, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+/** Aborts when `signal` (if any) aborts or `timeoutMs` passes, whichever is first. */
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, timeoutMs);
-  signal.addEventListener('abort', abort, { once: true });
-  if (signal.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   return {
     signal: controller.signal,
     done: () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', abort);
     },
   };
 }
@@ -38,7 +38,7 @@ export interface JsonResponse {
   receivedAtMs: number;
 }
 
-async function fetchJson(url: string, init: RequestInit, signal: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<JsonResponse> {
+async function fetchJson(url: string, init: RequestInit, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<JsonResponse> {
   const timed = withTimeout(signal, timeoutMs);
   const sentAtMs = Date.now();
   try {
@@ -86,7 +86,9 @@ export function getStatus(statusUrl: string, signal: AbortSignal, timeoutMs?: nu
  * server's reconciliation covers a request that was lost), "Pay with another phone" does.
  */
 export function postCancel(cancelUrl: string): Promise<unknown> {
-  return fetch(cancelUrl, { method: 'POST', credentials: 'same-origin', keepalive: true, cache: 'no-store', redirect: 'error' }).then(
-    (response) => (response.ok ? response.json() : undefined),
-  ).catch(() => undefined);
+  // fetchJson's timeout too: "Pay with another phone" waits for this answer with the checks stopped.
+  return fetchJson(cancelUrl, { method: 'POST', keepalive: true, cache: 'no-store' }).then(
+    (response) => (response.status >= 200 && response.status < 300 ? response.body : undefined),
+    () => undefined,
+  );
 }
