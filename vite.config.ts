@@ -143,7 +143,6 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: {
         output: {
           minify: true,
-          chunkFileNames: 'chunks/[name]-[hash].js',
           ...(iife ? { codeSplitting: false } : {}),
         },
       },

@@ -119,7 +119,7 @@ const ENUMS = `
     UAParser.DEVICE = enumerize([MODEL, VENDOR, TYPE, CONSOLE, MOBILE, SMARTTV, TABLET, WEARABLE, EMBEDDED]);
     UAParser.ENGINE = UAParser.OS = enumerize([NAME, VERSION]);`;
 /** What no slim parser has, checked for after the removals (and by the tests, once minified). */
-export const REMOVED = ['getBrowser', 'getCPU', 'getEngine', 'getResult', 'getUA', 'extend', 'enumerize', 'majorize', 'oldSafariMap', 'UAParser.BROWSER', 'UAParser.CPU', 'UAParser.ENGINE', 'UAParser.DEVICE', 'UAParser.OS'];
+export const REMOVED = [...UNUSED_METHODS, 'extend', 'enumerize', 'majorize', 'oldSafariMap', 'UAParser.BROWSER', 'UAParser.CPU', 'UAParser.ENGINE', 'UAParser.DEVICE', 'UAParser.OS'];
 
 /**
  * ua-parser-js's source without what only the removed tables use, or nothing calls: the other
