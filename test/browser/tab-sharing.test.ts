@@ -1,11 +1,14 @@
 // SPEC §6a, several tabs. Two controllers in one page behave as two tabs: a BroadcastChannel
 // delivers to every other channel object of its name in the page (never to itself), and Web Lock
 // requests from one page queue as requests from two tabs do.
-import { defineCE, expect, fixture, fixtureCleanup, waitUntil } from '@open-wc/testing';
+import { defineCE, expect, fixture, fixtureCleanup, waitUntil as waitUntilWithin } from '@open-wc/testing';
 import { ReactiveElement } from 'lit';
 import { unsafeStatic, html } from 'lit/static-html.js';
 import { TabSharingController, type TabSharingOptions } from '../../src/controllers/tab-sharing-controller.js';
 import type { StatusResult } from '../../src/lib/status.js';
+
+/** open-wc's waitUntil, given 5 s instead of its 1 s: lock grants and channel messages on a loaded 2-core machine. */
+const waitUntil = (predicate: () => unknown, message: string) => waitUntilWithin(predicate, message, { timeout: 5000 });
 
 /** The channel every version of the widget listens on: part of the contract between tabs. */
 const CHANNEL = 'alipayhk-checkout';

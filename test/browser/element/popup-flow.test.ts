@@ -68,7 +68,8 @@ describe('SPEC §5 a provider QR page opens in a popup', () => {
   it('a blocked popup falls back to the provider page in this tab', async () => {
     watch.restore();
     const original = window.open;
-    window.open = (() => null) as typeof window.open; // what a popup blocker answers
+    let asked = 0;
+    window.open = (() => (asked++, null)) as typeof window.open; // what a popup blocker answers
     try {
       const s = await scenario({ create: [{ status: 201, session: { qrCode: null, redirectUrl: PROVIDER_PAGE } }] });
       const { el, events } = await mount({ sessionUrl: s.sessionUrl, flow: 'qr' });
@@ -76,6 +77,7 @@ describe('SPEC §5 a provider QR page opens in a popup', () => {
       await clickButton(el, 'Pay HK$123.45');
       await waitForEvent(events, 'alipayhk-redirect', 2);
       expect(events.of('alipayhk-redirect').map((e) => e.detail.target)).to.deep.equal(['popup', 'self']);
+      expect(asked, 'the popup was asked for, and refused').to.equal(1);
       expect(events.of('alipayhk-redirect')[1].defaultPrevented, 'the test page stays').to.equal(true);
       await until(() => text(el).includes('Confirming your payment'), 'confirming');
     } finally {

@@ -1,8 +1,11 @@
 // tab-presence.ts: two tabs on one session find each other and hear each other's outcome (two
 // BroadcastChannels on one page stand in for two tabs); anything else on the channel is ignored.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil as waitUntilWithin } from '@open-wc/testing';
 import { watchForOtherTabs, type TabPresence } from '../../../src/lib/tab-presence.js';
 import type { StatusResult } from '../../../src/lib/status.js';
+
+/** open-wc's waitUntil, given 5 s instead of its 1 s: lock grants and channel messages on a loaded 2-core machine. */
+const waitUntil = (predicate: () => unknown, message: string) => waitUntilWithin(predicate, message, { timeout: 5000 });
 
 describe('SPEC §6a tab presence', () => {
   const watchers: TabPresence[] = [];
