@@ -425,10 +425,7 @@ export class AlipayHKCheckout extends LitElement {
 
   async #shareWithOtherTabs(run: Run): Promise<void> {
     const { TabSharingController } = await import('./controllers/tab-sharing-controller.js');
-    this.#tabs ??= new TabSharingController(this, {
-      onResult: (result) => this.#finish(result, true),
-      onLeading: (leading) => this.#lead(leading),
-    });
+    this.#tabs ??= new TabSharingController(this, { onLeading: (leading) => this.#lead(leading) });
     if (this.#run === run && !run.settled) this.#tabs.join(run.session.id);
   }
 

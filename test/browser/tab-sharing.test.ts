@@ -1,32 +1,28 @@
-// SPEC §6a, several tabs. Two controllers in one page behave as two tabs: a BroadcastChannel
-// delivers to every other channel object of its name in the page (never to itself), and Web Lock
-// requests from one page queue as requests from two tabs do.
+// SPEC §6a, several tabs: which one checks. Two controllers in one page behave as two tabs: Web
+// Lock requests from one page queue as requests from two tabs do. (The outcome reaching the other
+// tabs is the presence channel's: lib/tab-presence.test.ts.)
 import { defineCE, expect, fixture, fixtureCleanup, waitUntil as waitUntilWithin } from '@open-wc/testing';
 import { ReactiveElement } from 'lit';
 import { unsafeStatic, html } from 'lit/static-html.js';
 import { TabSharingController, type TabSharingOptions } from '../../src/controllers/tab-sharing-controller.js';
-import type { StatusResult } from '../../src/lib/status.js';
 
 /** open-wc's waitUntil, given 5 s instead of its 1 s: lock grants and channel messages on a loaded 2-core machine. */
 const waitUntil = (predicate: () => unknown, message: string) => waitUntilWithin(predicate, message, { timeout: 5000 });
 
-/** The channel every version of the widget listens on: part of the contract between tabs. */
-const CHANNEL = 'alipayhk-checkout';
+/** The Web Lock's name before the session id: part of the contract between tabs of every version. */
+const LOCK = 'alipayhk-checkout';
 const tag = unsafeStatic(defineCE(class extends ReactiveElement {}));
-// Chromium, Firefox ESR and WebKit all have both (the fallbacks are tested with an injected
+// Chromium, Firefox ESR and WebKit all have it (the fallbacks are tested with an injected
 // `locks: undefined`); the first test below says so rather than letting a test pass unrun.
 const hasLocks = typeof navigator.locks === 'object';
-const hasChannel = typeof BroadcastChannel === 'function';
 
-it('this engine has Web Locks and BroadcastChannel, so every test here runs', () => {
+it('this engine has Web Locks, so every test here runs', () => {
   expect(hasLocks, 'navigator.locks').to.equal(true);
-  expect(hasChannel, 'BroadcastChannel').to.equal(true);
 });
 
 interface Tab {
   el: ReactiveElement;
   sharing: TabSharingController;
-  results: StatusResult[];
   leadingCalls: boolean[];
   /** The last onLeading, false before any and after leave(). */
   leads: boolean;
@@ -38,9 +34,8 @@ let mostLeaders = 0;
 
 async function openTab(sessionId?: string, extra: Partial<TabSharingOptions> = {}): Promise<Tab> {
   const el = await fixture<ReactiveElement>(html`<${tag}></${tag}>`);
-  const tab = { el, results: [], leadingCalls: [], leads: false } as unknown as Tab;
+  const tab = { el, leadingCalls: [], leads: false } as unknown as Tab;
   tab.sharing = new TabSharingController(el, {
-    onResult: (result) => tab.results.push(result),
     onLeading(leading) {
       tab.leadingCalls.push(leading);
       tab.leads = leading;
@@ -68,22 +63,6 @@ const restoreVisibility = () => delete (document as unknown as Record<string, un
 const newSessionId = () => `s${Math.random().toString(36).slice(2, 12)}`;
 const leaders = () => tabs.filter((t) => t.leads);
 
-/** Posts messages as another tab would, and resolves once this page has been handed them all. */
-async function post(...messages: unknown[]): Promise<void> {
-  const sender = new BroadcastChannel(CHANNEL);
-  const probe = new BroadcastChannel(CHANNEL);
-  const token = `probe-${Math.random()}`;
-  let delivered = false;
-  // Deliveries to the channels of one page are queued in order: once the probe has the token,
-  // every channel has had every message before it.
-  probe.onmessage = ({ data }) => (delivered ||= data === token);
-  for (const message of messages) sender.postMessage(message);
-  sender.postMessage(token);
-  await waitUntil(() => delivered, 'messages delivered');
-  sender.close();
-  probe.close();
-}
-
 /** The held and queued Web Lock requests of a session, in this origin. */
 async function locksOf(sessionId: string): Promise<{ held: string[]; pending: string[] }> {
   const { held = [], pending = [] } = await navigator.locks.query();
@@ -108,7 +87,7 @@ describe('SPEC §6a several tabs: one visible tab checks the status, the others 
     const id = newSessionId();
     const [a, b] = [await openTab(id), await openTab(id)];
     await waitUntil(() => leaders().length === 1, 'one leader');
-    expect(await locksOf(id)).to.deep.include({ held: [`${CHANNEL}:${id}`], pending: [`${CHANNEL}:${id}`] });
+    expect(await locksOf(id)).to.deep.include({ held: [`${LOCK}:${id}`], pending: [`${LOCK}:${id}`] });
     const [leader, follower] = a.leads ? [a, b] : [b, a];
     expect(follower.leadingCalls, 'a waiting tab is told it does not lead').to.deep.equal([false]);
 
@@ -133,8 +112,8 @@ describe('SPEC §6a several tabs: one visible tab checks the status, the others 
     parent.appendChild(a.el);
     await waitUntil(async () => (await locksOf(id)).pending.length === 1, 'a queues again');
     expect(a.leadingCalls.at(-1)).to.equal(false);
-    b.sharing.publish({ status: 'succeeded' });
-    await waitUntil(() => a.results.length === 1, 'the result reaches the rejoined tab');
+    leave(b);
+    await waitUntil(() => a.leads, 'the rejoined tab takes over');
     expect(mostLeaders).to.equal(1);
   });
 
@@ -149,80 +128,6 @@ describe('SPEC §6a several tabs: one visible tab checks the status, the others 
     const other = await openTab(id);
     await waitUntil(() => other.leads, 'the lock is free');
     expect(a.leadingCalls).to.deep.equal([false, true]);
-  });
-});
-
-describe('SPEC §6a several tabs: an outcome reaches every tab once', () => {
-  it('a published result reaches the other tab once, with its failure reason', async () => {
-    const id = newSessionId();
-    const [a, b] = [await openTab(id), await openTab(id)];
-    await waitUntil(() => leaders().length >= 1, 'a leader');
-    const [leader, follower] = a.leads ? [a, b] : [b, a];
-    const result: StatusResult = { status: 'failed', failureCode: 'insufficient_fund', failureMessage: 'Not enough balance' };
-    leader.sharing.publish(result);
-    await waitUntil(() => follower.results.length === 1, 'the result reaches the other tab');
-    expect(follower.results).to.deep.equal([result]);
-    expect(leader.results, 'a channel does not echo to its own tab').to.deep.equal([]);
-
-    // The listener has stopped: the same message again changes nothing.
-    await post({ sessionId: id, status: 'succeeded' }, { ...result, sessionId: id });
-    expect(follower.results).to.have.length(1);
-    if (hasLocks) await waitUntil(async () => (await locksOf(id)).held.length + (await locksOf(id)).pending.length === 0, 'both tabs let go of the lock');
-  });
-
-  it('of two results sent at once, only the first is taken', async () => {
-    const id = newSessionId();
-    const a = await openTab(id);
-    await post({ sessionId: id, status: 'cancelled' }, { sessionId: id, status: 'succeeded' });
-    expect(a.results).to.deep.equal([{ status: 'cancelled' }]);
-  });
-
-  it('a pending status is not published', async () => {
-    const id = newSessionId();
-    const [a, b] = [await openTab(id), await openTab(id)];
-    a.sharing.publish({ status: 'pending' });
-    await post();
-    expect(b.results).to.deep.equal([]);
-    a.sharing.publish({ status: 'cancelled' });
-    await waitUntil(() => b.results.length === 1, 'the cancel reaches the other tab');
-  });
-
-  it('a tab on another session hears nothing', async () => {
-    const [a, b] = [await openTab(newSessionId()), await openTab(newSessionId())];
-    a.sharing.publish({ status: 'succeeded' });
-    await post();
-    expect(b.results).to.deep.equal([]);
-  });
-
-  it('hostile messages are ignored, and the fields of a valid one sanitized as a status response', async () => {
-    const id = newSessionId();
-    const a = await openTab(id);
-    const withOwnProto = JSON.parse(`{"__proto__": {"sessionId": "${id}", "status": "succeeded"}}`);
-    await post(
-      { sessionId: newSessionId(), status: 'succeeded' },
-      { sessionId: id, status: 'paid' },
-      { sessionId: id, status: 'SUCCEEDED' },
-      { sessionId: id, status: 'pending' },
-      { sessionId: id },
-      { sessionId: [id], status: 'succeeded' },
-      { sessionId: id, status: ['succeeded'] },
-      Object.assign([{ status: 'succeeded' }], { sessionId: id, status: 'succeeded' }),
-      [id, 'succeeded'],
-      null,
-      undefined,
-      'succeeded',
-      id,
-      42,
-      new Map([['sessionId', id], ['status', 'succeeded']]),
-      { __proto__: { sessionId: id, status: 'succeeded' } },
-      withOwnProto,
-      { status: 'succeeded' },
-    );
-    expect(a.results).to.deep.equal([]);
-
-    await post({ sessionId: id, status: 'failed', failureCode: 5, failureMessage: 'x'.repeat(5000), extra: '<img src=x onerror=alert(1)>' });
-    await waitUntil(() => a.results.length === 1, 'the valid message is taken');
-    expect(a.results).to.deep.equal([{ status: 'failed', failureMessage: 'x'.repeat(200) }]);
   });
 });
 
@@ -254,7 +159,7 @@ describe('SPEC §6a several tabs: leave() stops everything', () => {
     expect(b.leadingCalls).to.deep.equal([false]);
   });
 
-  it('closes the channel and listens to nothing: no callback after leave', async () => {
+  it('listens to nothing: no callback after leave', async () => {
     const id = newSessionId();
     const a = await openTab(id);
     if (hasLocks) await waitUntil(() => a.leads, 'a leads');
@@ -262,19 +167,11 @@ describe('SPEC §6a several tabs: leave() stops everything', () => {
     a.sharing.leave();
     setVisibility('hidden');
     setVisibility('visible');
-    if (hasChannel) await post({ sessionId: id, status: 'succeeded' });
-    expect(a.results).to.deep.equal([]);
     expect(a.leadingCalls).to.have.length(calls);
+    // A released lock goes in a later task.
+    if (hasLocks) await waitUntil(async () => (await locksOf(id)).held.length === 0, 'the lock released');
     if (hasLocks) expect(await locksOf(id)).to.deep.equal({ held: [], pending: [] });
-  });
-
-  it('publishing after leave sends nothing', async () => {
-    const id = newSessionId();
-    const [a, b] = [await openTab(id), await openTab(id)];
-    a.sharing.leave();
-    a.sharing.publish({ status: 'succeeded' });
-    if (hasChannel) await post();
-    expect(b.results).to.deep.equal([]);
+    expect(a.leadingCalls, 'and no callback meanwhile').to.have.length(calls);
   });
 });
 
@@ -285,17 +182,13 @@ describe('SPEC §6a several tabs: without Web Locks every tab checks', () => {
     'rejecting': { request: () => Promise.reject(new DOMException('denied', 'SecurityError')) },
   } as unknown as Record<string, LockManager | undefined>;
   for (const [kind, locks] of Object.entries(failing)) {
-    it(`with Web Locks ${kind}, both tabs lead and still share the outcome`, async () => {
+    it(`with Web Locks ${kind}, both tabs lead`, async () => {
       const id = newSessionId();
       const [a, b] = [await openTab(id, { locks }), await openTab(id, { locks })];
       await waitUntil(() => a.leads && b.leads, 'both lead');
       setVisibility('hidden');
       setVisibility('visible');
       await waitUntil(() => a.leads && b.leads, 'both lead when shown again');
-      if (!hasChannel) return;
-      a.sharing.publish({ status: 'expired' });
-      await waitUntil(() => b.results.length === 1, 'the result reaches the other tab');
-      expect(b.results).to.deep.equal([{ status: 'expired' }]);
     });
   }
 });

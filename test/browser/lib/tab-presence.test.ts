@@ -50,7 +50,10 @@ describe('SPEC §6a tab presence', () => {
     for (const junk of [
       null, 'cs_a', ['cs_a'], { hello: ['cs_a'] }, { hello: 'cs_a ' }, { hello: 42 }, { here: 'CS_A' }, { here: 'cs_gone' },
       { sessionId: 'cs_a', status: 'pending' }, { sessionId: 'cs_a', status: 'paid' }, { sessionId: 'cs_a' }, { sessionId: ['cs_a'], status: 'succeeded' },
-      { sessionId: 'cs_gone', status: 'succeeded' },
+      { sessionId: 'cs_gone', status: 'succeeded' }, { sessionId: 'cs_a', status: 'SUCCEEDED' }, { sessionId: 'cs_a', status: ['succeeded'] },
+      Object.assign([{ status: 'succeeded' }], { sessionId: 'cs_a', status: 'succeeded' }), ['cs_a', 'succeeded'], undefined, 42,
+      new Map([['sessionId', 'cs_a'], ['status', 'succeeded']]), { __proto__: { sessionId: 'cs_a', status: 'succeeded' } },
+      JSON.parse('{"__proto__": {"sessionId": "cs_a", "status": "succeeded"}}'), { status: 'succeeded' },
     ]) stranger.postMessage(junk);
     // The channel delivers in order: once the stranger's last word (a real hello for cs_b) has
     // been heard, everything before it was heard too.
@@ -59,5 +62,12 @@ describe('SPEC §6a tab presence', () => {
     stranger.close();
     expect(seen).to.deep.equal(['b']);
     expect(results).to.deep.equal([]);
+
+    // A valid one is read as a status response: unknown fields and a code that is not a string dropped.
+    const sender = new BroadcastChannel('alipayhk-checkout:presence');
+    sender.postMessage({ sessionId: 'cs_a', status: 'failed', failureCode: 5, failureMessage: 'x', extra: '<img src=x onerror=alert(1)>' });
+    await waitUntil(() => results.length === 1, 'the valid message is taken');
+    sender.close();
+    expect(results).to.deep.equal([{ status: 'failed', failureMessage: 'x' }]);
   });
 });
