@@ -80,6 +80,11 @@ async function pay(page, session, button) {
   if (flow === 'qr' && !session.qrCode) {
     const pressed = 'alipayhk-checkout >>> button[part=button]';
     await page.waitForSelector(pressed);
+    // The popup's chunk, fetched with the create request, has run: a click before it would take
+    // the provider's page into this tab (the element's fallback), and no popup would come. Its
+    // import here settles after the element's, which asked for it first.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/popup-controller')), { polling: 50, timeout: 15_000 });
+    await page.evaluate(async () => void (await import(performance.getEntriesByType('resource').find((entry) => entry.name.includes('/popup-controller')).name)));
     const [popup] = await Promise.all([new Promise((resolve) => page.once('popup', resolve)), page.click(pressed)]);
     await popup.waitForFunction((url) => location.href === url, { polling: 50, timeout: 15_000 }, session.redirectUrl);
     assert.equal(await popup.evaluate(() => window.opener), null, 'the provider page has no handle on the shop');

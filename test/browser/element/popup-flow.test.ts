@@ -9,8 +9,14 @@ import type { AlipayHKCheckout } from '../../../src/alipayhk-checkout.js';
 
 const PROVIDER_PAGE = new URL('/test/fixtures/popup-provider.html', location.href).href;
 
-/** Clicks the centre of the element's first button whose text contains `label`, with a real mouse. */
+/**
+ * Clicks the centre of the element's first button whose text contains `label`, with a real mouse,
+ * once the popup's chunk has run: a click before it would take the provider's page into this tab
+ * (the element's fallback). The element asked for the chunk when it showed the session, so this
+ * import of the same module settles after the element's.
+ */
 async function clickButton(el: AlipayHKCheckout, label: string): Promise<void> {
+  await import('../../../src/controllers/popup-controller.js');
   const button = [...shadow(el).querySelectorAll('button')].find((b) => b.textContent?.includes(label));
   if (!button) throw new Error(`no button "${label}" in: ${text(el)}`);
   button.scrollIntoView();
