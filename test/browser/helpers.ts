@@ -37,6 +37,8 @@ export interface RecordedRequest {
   method: string;
   headers: { 'idempotency-key'?: string; 'content-type'?: string; accept?: string };
   body: any;
+  /** The query string, without "?". */
+  query: string;
   at: number;
   abandoned: boolean;
   /** Set on a status request answered as a stream; `open` until the browser or the script closes it. */

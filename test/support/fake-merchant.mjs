@@ -188,6 +188,8 @@ export async function fakeMerchant(ctx, next) {
         accept: ctx.get('Accept') || undefined,
       },
       body,
+      /** The query string, without "?": how a test tells apart two elements polling one session. */
+      query: ctx.querystring,
       at: Date.now(),
       /** Set when the browser gave up on a request that was never answered. */
       abandoned: false,
