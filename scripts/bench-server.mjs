@@ -276,7 +276,8 @@ async function benchmark() {
     // the window: what is left is what the streams themselves cost.
     {
       log('idle streams: 5,000 on 250 sessions, one process');
-      const idle = await startMerchant(redis.url, { options: { ...HANDLER_OPTIONS, providerCheckIntervalMs: 600_000 } });
+      // Heartbeats every second: the sessions' stream timers tick five times in the window.
+      const idle = await startMerchant(redis.url, { options: { ...HANDLER_OPTIONS, providerCheckIntervalMs: 600_000, streamHeartbeatMs: 1000 } });
       const sessions = await inPool(Array.from({ length: 250 }, (_, i) => `IDLE-${i}`), 32, (orderId) => createSession(idle.origin, orderId));
       const streams = await inPool(sessions.flatMap((session) => Array(20).fill(session)), 64, (session) => openStream(idle.origin, session.statusUrl));
       await sleep(1000);
